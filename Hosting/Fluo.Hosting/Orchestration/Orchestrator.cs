@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Logs;
+using Fluo.Hosting.Processes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fluo.Hosting.Orchestration;
+
+/// <summary>
+/// Starts the model: validates it, resolves parameters, allocates every port, then starts each resource as soon
+/// as what it waits for is healthy (independent resources in parallel). Stops projects first, then servers.
+/// </summary>
+internal sealed class Orchestrator(
+    DistributedApplicationModel model,
+    IConfiguration configuration,
+    ResourceNotificationService notifications,
+    ResourceLoggerService logs,
+    ILogger<Orchestrator> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private readonly Dictionary<IResource, ResourceRunner> _runners = new(ReferenceEqualityComparer.Instance);
+    private Task[] _starts = [];
+
+    /// <summary>The state folder in use, once started.</summary>
+    public string? StateDirectoryPath { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        ModelValidator.ValidateForRun(model, configuration);
+        var state = StateDirectory.Resolve(model, configuration);
+        Directory.CreateDirectory(state);
+        StateDirectoryPath = state;
+        var parameters = ParameterStore.Resolve(model.Resources.OfType<ParameterResource>(), configuration, state, model.Options.RandomParameterValues);
+        var context = new RunContext(model, configuration, state, parameters, notifications, logs, logger, r => _runners[r]);
+        foreach (var resource in model.Resources)
+        {
+            _runners[resource] = Create(resource, context);
+        }
+
+        foreach (var runner in _runners.Values)
+        {
+            runner.Prepare();
+        }
+
+        foreach (var runner in _runners.Values)
+        {
+            notifications.Publish(new ResourceSnapshot(runner.Resource.Name, runner.Type, ResourceState.NotStarted, runner.Urls, runner.ConnectionString, runner.InitialReplicas));
+        }
+
+        if (!ProcessLauncher.TiesChildren)
+        {
+            HostingLog.ChildrenNotTied(logger);
+        }
+
+        HostingLog.Starting(logger, _runners.Count, state);
+        var clock = Stopwatch.StartNew();
+        _starts = [.. _runners.Values.Select(r => Task.Run(() => StartOneAsync(r, _cts.Token), CancellationToken.None))];
+        if (model.Options.PrintSummary)
+        {
+            _ = PrintSummaryAsync(clock);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        HostingLog.Stopping(logger, _runners.Count);
+        await _cts.CancelAsync().ConfigureAwait(false);
+        await StopAllAsync(_runners.Values.Where(r => !r.IsServer)).ConfigureAwait(false);
+        await StopAllAsync(_runners.Values.Where(r => r.IsServer)).ConfigureAwait(false);
+        await Task.WhenAll(_starts).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose()
+    {
+        _cts.Dispose();
+        foreach (var runner in _runners.Values.OfType<IDisposable>())
+        {
+            runner.Dispose();
+        }
+    }
+
+    private static ResourceRunner Create(IResource resource, RunContext context) => resource switch
+    {
+        ParameterResource parameter => new ParameterRunner(parameter, context),
+        NatsServerResource nats => new NatsRunner(nats, context),
+        PostgresServerResource postgres => new PostgresRunner(postgres, context),
+        PostgresDatabaseResource database => new PostgresDatabaseRunner(database, context),
+        ProjectResource project => new ProjectRunner(project, context),
+        _ => throw new DistributedApplicationException($"Resource '{resource.Name}': type {resource.GetType().Name} cannot be run."),
+    };
+
+    private async Task StartOneAsync(ResourceRunner runner, CancellationToken cancellationToken)
+    {
+        var name = runner.Resource.Name;
+        try
+        {
+            var dependencies = ModelValidator.Dependencies(runner.Resource).ToList();
+            if (dependencies.Count > 0)
+            {
+                Set(name, ResourceState.Waiting);
+                foreach (var dependency in dependencies)
+                {
+                    try
+                    {
+                        await notifications.WaitForResourceHealthyAsync(dependency.Name, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DistributedApplicationException)
+                    {
+                        throw new DistributedApplicationException($"it waits for '{dependency.Name}', which failed to start.");
+                    }
+                }
+            }
+
+            Set(name, ResourceState.Starting);
+            await runner.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            HostingLog.FailedToStart(logger, name, e.Message);
+            notifications.Update(name, s => s with { State = ResourceState.FailedToStart, Error = e.Message });
+        }
+    }
+
+    private async Task StopAllAsync(IEnumerable<ResourceRunner> runners) =>
+        await Task.WhenAll(runners.Select(async runner =>
+        {
+            var name = runner.Resource.Name;
+            notifications.Update(name, s => s with { State = ResourceState.Stopping });
+            try
+            {
+                await runner.StopAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                HostingLog.StopFailed(logger, name, e.Message);
+            }
+
+            notifications.Update(name, s => s with
+            {
+                State = ResourceState.Stopped,
+                Replicas = [.. s.Replicas.Select(r => r with { State = ResourceState.Stopped, ProcessId = null })],
+            });
+        })).ConfigureAwait(false);
+
+    private void Set(string name, ResourceState state) => notifications.Update(name, s => s with { State = state });
+
+    private async Task PrintSummaryAsync(Stopwatch clock)
+    {
+        await Task.WhenAll(_starts).WaitAsync(TimeSpan.FromMinutes(2), _cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_cts.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await Console.Out.WriteAsync(StartupTable.Render(notifications.Snapshots.Where(s => s.Type != "parameter"), model.Resources, clock.Elapsed)).ConfigureAwait(false);
+    }
+}

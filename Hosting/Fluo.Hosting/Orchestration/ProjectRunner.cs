@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Health;
+using Fluo.Hosting.Processes;
+
+namespace Fluo.Hosting.Orchestration;
+
+/// <summary>
+/// Runs a project's replicas from its build output, each on its own port with its own instance id; a crashed
+/// replica is restarted on the same port after a doubling back-off, and the crash shows in its log and state.
+/// </summary>
+internal sealed class ProjectRunner(ProjectResource project, RunContext context) : ResourceRunner(project, context), IDisposable
+{
+    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
+    private readonly List<Replica> _replicas = [];
+    private readonly CancellationTokenSource _stopping = new();
+
+    public override string Type => "project";
+
+    public override bool IsServer => false;
+
+    public override IReadOnlyList<string> Urls => [.. _replicas.Select(r => r.Url)];
+
+    public override IReadOnlyList<ReplicaSnapshot> InitialReplicas =>
+        [.. _replicas.Select(r => new ReplicaSnapshot(r.Index, r.InstanceId, null, r.Url, ResourceState.NotStarted))];
+
+    public override void Prepare()
+    {
+        for (var i = 0; i < project.Replicas; i++)
+        {
+            var port = i == 0 && project.HttpPort is { } fixedPort && !Context.Options.RandomizePorts ? fixedPort : PortAllocator.Next();
+            var suffix = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8);
+            _replicas.Add(new Replica(i, $"{project.Name}-{suffix}", $"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}"));
+        }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var assembly = await ProjectLocator.FindAssemblyAsync(project, Context.Model.ProjectConfiguration, Context.Logger).ConfigureAwait(false);
+        foreach (var replica in _replicas)
+        {
+            replica.Supervisor = Task.Run(() => SuperviseAsync(replica, assembly, _stopping.Token), CancellationToken.None);
+        }
+
+        await Task.WhenAll(_replicas.Select(r => r.FirstHealthy.Task)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_replicas.Select(async r =>
+        {
+            if (r.Process is { } process)
+            {
+                await process.StopAsync(Posix.SigTerm, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+
+            if (r.Supervisor is { } supervisor)
+            {
+                await supervisor.ConfigureAwait(false);
+            }
+        })).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task SuperviseAsync(Replica replica, string assembly, CancellationToken stopping)
+    {
+        var delay = Context.Options.RestartDelay;
+        var directory = Path.GetDirectoryName(project.ProjectPath)!;
+        while (!stopping.IsCancellationRequested)
+        {
+            var env = ProjectEnvironment.Build(project, replica.Url, replica.InstanceId, Context);
+            ChildProcess process;
+            try
+            {
+                process = await ChildProcess.StartAsync(ProjectLocator.DotnetHost(), [assembly], directory, env, null, LogSink(replica.Index)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                SetReplica(replica.Index, r => r with { State = ResourceState.FailedToStart });
+                SetState(ResourceState.FailedToStart, $"replica {replica.Index} could not be started: {e.Message}");
+                replica.FirstHealthy.TrySetException(e);
+                return;
+            }
+
+            replica.Process = process;
+            var started = DateTime.UtcNow;
+            var pid = process.Id;
+            UpdateReplica(replica, r => r with { ProcessId = pid, State = ResourceState.Starting });
+            _ = WaitHealthyAsync(replica, process, stopping);
+            await process.Exited.ConfigureAwait(false);
+            await process.DisposeAsync().ConfigureAwait(false);
+            if (stopping.IsCancellationRequested)
+            {
+                UpdateReplica(replica, r => r with { State = ResourceState.Stopped });
+                return;
+            }
+
+            if (DateTime.UtcNow - started > StableAfter)
+            {
+                delay = Context.Options.RestartDelay;
+            }
+
+            replica.Restarts++;
+            var exitCode = process.ExitCode;
+            HostingLog.Crashed(Context.Logger, project.Name, replica.Index, pid, exitCode, replica.Restarts, delay);
+            Context.Logs.Append(project.Name, replica.Index,
+                $"[fluo] process {pid} exited with code {exitCode}; restart {replica.Restarts} in {delay.TotalSeconds:0.#}s", isError: true);
+            UpdateReplica(replica, r => r with { ProcessId = null, State = ResourceState.Restarting, Restarts = replica.Restarts, LastExitCode = exitCode });
+            try
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                UpdateReplica(replica, r => r with { State = ResourceState.Stopped });
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Context.Options.RestartDelay.Ticks * 16));
+        }
+    }
+
+    private async Task WaitHealthyAsync(Replica replica, ChildProcess process, CancellationToken stopping)
+    {
+        if (project.HealthCheckPath is { } path)
+        {
+            var url = new Uri(new Uri(replica.Url), path);
+            var interval = TimeSpan.FromMilliseconds(100);
+            while (true)
+            {
+                if (process.HasExited || stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (await HttpHealthProbe.ProbeAsync(url, stopping).ConfigureAwait(false) is null)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await Task.Delay(interval, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        if (!process.HasExited)
+        {
+            UpdateReplica(replica, r => r with { State = ResourceState.Healthy });
+            replica.FirstHealthy.TrySetResult();
+        }
+    }
+
+    // The project's state is its worst replica's.
+    private void UpdateReplica(Replica replica, Func<ReplicaSnapshot, ReplicaSnapshot> update)
+    {
+        var before = Context.Notifications.TryGet(project.Name)?.State;
+        var snapshot = Context.Notifications.Update(project.Name, s =>
+        {
+            var replicas = s.Replicas.Select(r => r.Index == replica.Index ? update(r) : r).ToList();
+            var state = s.State is ResourceState.Stopping or ResourceState.Stopped ? s.State : Aggregate(replicas);
+            return s with { Replicas = replicas, State = state };
+        });
+        if (snapshot.State == ResourceState.Healthy && before != ResourceState.Healthy)
+        {
+            HostingLog.Healthy(Context.Logger, project.Name);
+        }
+    }
+
+    private static ResourceState Aggregate(IReadOnlyList<ReplicaSnapshot> replicas) =>
+        replicas.Any(r => r.State == ResourceState.FailedToStart) ? ResourceState.FailedToStart
+        : replicas.Any(r => r.State == ResourceState.Restarting) ? ResourceState.Restarting
+        : replicas.All(r => r.State == ResourceState.Healthy) ? ResourceState.Healthy
+        : replicas.All(r => r.State == ResourceState.Stopped) ? ResourceState.Stopped
+        : ResourceState.Starting;
+
+    private sealed class Replica(int index, string instanceId, string url)
+    {
+        public int Index { get; } = index;
+
+        public string InstanceId { get; } = instanceId;
+
+        public string Url { get; } = url;
+
+        public ChildProcess? Process { get; set; }
+
+        public Task? Supervisor { get; set; }
+
+        public int Restarts { get; set; }
+
+        public TaskCompletionSource FirstHealthy { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

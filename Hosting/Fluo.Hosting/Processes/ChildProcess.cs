@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Fluo.Hosting.Processes;
+
+/// <summary>A started child: its output goes line by line to a callback (and a short tail kept for errors); it can be signalled and stopped.</summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private const int TailLines = 40;
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+    private readonly Task _exited;
+
+    private ChildProcess(Process process, Action<string, bool> onLine)
+    {
+        _process = process;
+        Id = process.Id;
+        process.OutputDataReceived += (_, e) => OnLine(e.Data, isError: false);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data, isError: true);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _exited = process.WaitForExitAsync();
+
+        void OnLine(string? line, bool isError)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_tail)
+            {
+                _tail.Enqueue(line);
+                if (_tail.Count > TailLines)
+                {
+                    _tail.Dequeue();
+                }
+            }
+
+            onLine(line, isError);
+        }
+    }
+
+    /// <summary>The process id (the program's own: setpriv and setsid exec).</summary>
+    public int Id { get; }
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited || !Posix.IsAlive(Id);
+
+    /// <summary>Completes when the process has ended and its output is drained.</summary>
+    public Task Exited => _exited;
+
+    /// <summary>The exit code, once ended.</summary>
+    public int ExitCode => _process.HasExited ? _process.ExitCode : -1;
+
+    /// <summary>The last lines of output.</summary>
+    public string Tail
+    {
+        get
+        {
+            lock (_tail)
+            {
+                return string.Join(Environment.NewLine, _tail);
+            }
+        }
+    }
+
+    public static async Task<ChildProcess> StartAsync(string fileName, IEnumerable<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment, string? runAsUser, Action<string, bool> onLine)
+    {
+        var process = await ProcessLauncher.StartAsync(fileName, arguments, workingDirectory, environment, runAsUser).ConfigureAwait(false);
+        return new ChildProcess(process, onLine);
+    }
+
+    /// <summary>Runs a short command to completion; throws with its output when it fails.</summary>
+    public static async Task RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string? runAsUser, TimeSpan timeout)
+    {
+        await using var child = await StartAsync(fileName, arguments, workingDirectory, null, runAsUser, (_, _) => { }).ConfigureAwait(false);
+        if (!await child.WaitForExitAsync(timeout).ConfigureAwait(false))
+        {
+            throw new TimeoutException($"'{Path.GetFileName(fileName)}' did not finish within {timeout.TotalSeconds:0}s. Its output:{Environment.NewLine}{child.Tail}");
+        }
+
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"'{Path.GetFileName(fileName)} {string.Join(' ', arguments)}' failed with exit code {child.ExitCode.ToString(CultureInfo.InvariantCulture)}. Its output:{Environment.NewLine}{child.Tail}");
+        }
+    }
+
+    /// <summary>Sends a signal.</summary>
+    public void Signal(int signal) => Posix.Signal(Id, signal);
+
+    /// <summary>Waits for the end up to <paramref name="timeout"/>; true when it ended.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _exited.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return HasExited;
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then SIGKILLs.</summary>
+    public async Task StopAsync(int signal, TimeSpan grace)
+    {
+        if (HasExited)
+        {
+            return;
+        }
+
+        Signal(signal);
+        if (!await WaitForExitAsync(grace).ConfigureAwait(false))
+        {
+            Signal(Posix.SigKill);
+            await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!HasExited)
+        {
+            Signal(Posix.SigKill);
+            await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections;
+using Npgsql;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+var app = builder.Build();
+app.MapDefaultEndpoints();
+
+// Everything the orchestrator passes in, as the project itself sees it.
+app.MapGet("/env", () => Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+    .ToDictionary(e => (string)e.Key, e => (string?)e.Value));
+app.MapGet("/config/{*key}", (string key, IConfiguration configuration) => configuration[key.Replace('/', ':')]);
+app.MapGet("/pid", () => Environment.ProcessId);
+app.MapGet("/db/{name}", async (string name, IConfiguration configuration) =>
+{
+    await using var connection = new NpgsqlConnection(configuration.GetConnectionString(name));
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT current_database()", connection);
+    return (string?)await command.ExecuteScalarAsync();
+});
+app.MapPost("/crash", () =>
+{
+    _ = Task.Run(async () =>
+    {
+        await Task.Delay(100);
+        Environment.Exit(42);
+    });
+    return "crashing";
+});
+
+app.Run();

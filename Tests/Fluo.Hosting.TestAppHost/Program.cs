@@ -1,0 +1,10 @@
+using Fluo.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var nats = builder.AddNats("nats").WithJetStream();
+var db = builder.AddPostgres("postgres").AddDatabase("testdb");
+builder.AddProject("app", "../Fluo.Hosting.TestApp/Fluo.Hosting.TestApp.csproj")
+    .WithReplicas(2).WithReference(nats).WithReference(db).WaitFor(nats).WaitFor(db);
+
+builder.Build().Run();

@@ -23,9 +23,16 @@ app.MapPost("/crash", () =>
     _ = Task.Run(async () =>
     {
         await Task.Delay(100);
-        Environment.Exit(42);
+        Native.Exit(42); // like a crash: no shutdown, no flush
+
     });
     return "crashing";
 });
 
 app.Run();
+
+internal static partial class Native
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "_exit")]
+    internal static partial void Exit(int status);
+}

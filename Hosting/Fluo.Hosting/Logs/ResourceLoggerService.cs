@@ -6,7 +6,7 @@ namespace Fluo.Hosting.Logs;
 /// Keeps the console output of every resource (the last <see cref="Capacity"/> lines each) for the dashboard
 /// and tests, and echoes it to the AppHost's console prefixed with the resource name (coloured on a terminal).
 /// </summary>
-public sealed class ResourceLoggerService(bool echo)
+public sealed partial class ResourceLoggerService(bool echo)
 {
     /// <summary>How many lines are kept per resource.</summary>
     public const int Capacity = 10_000;
@@ -55,6 +55,9 @@ public sealed class ResourceLoggerService(bool echo)
         LineReceived?.Invoke(this, line);
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"\u001b\[[0-9;]*[A-Za-z]")]
+    private static partial System.Text.RegularExpressions.Regex Ansi();
+
     private void Echo(ResourceLogLine line)
     {
         var prefix = line.Replica > 0 ? $"{line.Resource}-{line.Replica}" : line.Resource;
@@ -67,7 +70,7 @@ public sealed class ResourceLoggerService(bool echo)
             }
             else
             {
-                Console.Out.WriteLine($"{prefix,-12} | {line.Text}");
+                Console.Out.WriteLine($"{prefix,-12} | {Ansi().Replace(line.Text, "")}");
             }
         }
     }

@@ -67,6 +67,21 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
 
     private async Task SuperviseAsync(Replica replica, string assembly, CancellationToken stopping)
     {
+        try
+        {
+            await RunReplicaAsync(replica, assembly, stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            HostingLog.FailedToStart(Context.Logger, project.Name, e.Message);
+            UpdateReplica(replica, r => r with { State = ResourceState.FailedToStart });
+            SetState(ResourceState.FailedToStart, $"replica {replica.Index}: {e.Message}");
+            replica.FirstHealthy.TrySetException(e);
+        }
+    }
+
+    private async Task RunReplicaAsync(Replica replica, string assembly, CancellationToken stopping)
+    {
         var delay = Context.Options.RestartDelay;
         var directory = Path.GetDirectoryName(project.ProjectPath)!;
         while (!stopping.IsCancellationRequested)
@@ -91,6 +106,7 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
             UpdateReplica(replica, r => r with { ProcessId = pid, State = ResourceState.Starting });
             _ = WaitHealthyAsync(replica, process, stopping);
             await process.Exited.ConfigureAwait(false);
+            var exitCode = process.ExitCode;
             await process.DisposeAsync().ConfigureAwait(false);
             if (stopping.IsCancellationRequested)
             {
@@ -104,7 +120,6 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
             }
 
             replica.Restarts++;
-            var exitCode = process.ExitCode;
             HostingLog.Crashed(Context.Logger, project.Name, replica.Index, pid, exitCode, replica.Restarts, delay);
             Context.Logs.Append(project.Name, replica.Index,
                 $"[fluo] process {pid} exited with code {exitCode}; restart {replica.Restarts} in {delay.TotalSeconds:0.#}s", isError: true);

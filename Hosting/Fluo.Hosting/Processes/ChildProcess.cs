@@ -10,6 +10,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly Task _exited;
+    private int? _exitCode;
 
     private ChildProcess(Process process, Action<string, bool> onLine)
     {
@@ -19,7 +20,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => OnLine(e.Data, isError: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        _exited = process.WaitForExitAsync();
+        _exited = WaitAsync();
+
+        async Task WaitAsync()
+        {
+            await process.WaitForExitAsync().ConfigureAwait(false);
+            _exitCode = process.ExitCode;
+        }
 
         void OnLine(string? line, bool isError)
         {
@@ -45,13 +52,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     public int Id { get; }
 
     /// <summary>True once the process has ended.</summary>
-    public bool HasExited => _process.HasExited || !Posix.IsAlive(Id);
+    public bool HasExited => _exitCode is not null || !Posix.IsAlive(Id);
 
     /// <summary>Completes when the process has ended and its output is drained.</summary>
     public Task Exited => _exited;
 
     /// <summary>The exit code, once ended.</summary>
-    public int ExitCode => _process.HasExited ? _process.ExitCode : -1;
+    public int ExitCode => _exitCode ?? -1;
 
     /// <summary>The last lines of output.</summary>
     public string Tail

@@ -1,0 +1,4 @@
+global using Fluo.Hosting;
+global using Fluo.Hosting.Orchestration;
+global using Fluo.Hosting.Testing;
+global using Xunit;

@@ -98,6 +98,24 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_server_that_dies_at_start_fails_it_and_what_waits_for_it_with_clear_errors()
+    {
+        await using var builder = DistributedApplicationTestingBuilder.Create();
+        builder.Configuration["FLUO_NATS_SERVER"] = "/bin/false";
+        var nats = builder.AddNats("nats");
+        builder.AddProject("app", Repo.TestAppProject).WithReference(nats).WaitFor(nats);
+        await using var app = await builder.BuildAsync();
+        await app.StartAsync();
+
+        var natsError = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.WaitForResourceHealthyAsync("nats"));
+        Assert.StartsWith("Resource 'nats' failed to start: nats-server", natsError.Message);
+        Assert.True(natsError.Message.Contains("exited during start-up with code 1", StringComparison.Ordinal), natsError.Message);
+        var appError = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.WaitForResourceHealthyAsync("app"));
+        Assert.Contains("Resource 'app' failed to start: it waits for 'nats', which failed to start.", appError.Message);
+        Assert.All(app.ResourceNotifications.TryGet("app")!.Replicas, r => Assert.Null(r.ProcessId));
+    }
+
+    [Fact]
     public void Duplicate_and_invalid_names_are_rejected_when_added()
     {
         var builder = DistributedApplicationTestingBuilder.Create();

@@ -37,6 +37,19 @@ public sealed class TestingBuilderTests
     }
 
     [Fact]
+    public async Task WithDataDirectory_puts_the_JetStream_store_there()
+    {
+        await using var builder = DistributedApplicationTestingBuilder.Create();
+        var data = Path.Combine(builder.StateDirectory, "elsewhere");
+        builder.AddNats("nats").WithJetStream().WithDataDirectory(data);
+        await using var app = await builder.BuildAsync();
+        await app.StartAsync();
+        await app.WaitForResourceHealthyAsync("nats");
+
+        Assert.True(Directory.Exists(Path.Combine(data, "jetstream")));
+    }
+
+    [Fact]
     public async Task Generated_parameters_persist_in_the_state_folder_between_runs()
     {
         await using var first = DistributedApplicationTestingBuilder.Create();

@@ -13,6 +13,11 @@ public static class ProjectBuilderExtensions
         return builder.AddResource(new ProjectResource(name, Path.GetFullPath(projectPath, builder.AppHostDirectory)));
     }
 
+    /// <summary>Adds a project the AppHost references (<c>Projects.X</c>, generated from its <c>IsAspireProjectResource</c> references).</summary>
+    public static IResourceBuilder<ProjectResource> AddProject<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject(name, new TProject().ProjectPath);
+
     /// <summary>Runs <paramref name="replicas"/> processes, each on its own port with its own instance id.</summary>
     public static IResourceBuilder<ProjectResource> WithReplicas(this IResourceBuilder<ProjectResource> builder, int replicas)
     {

@@ -78,6 +78,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
             cancellationToken.ThrowIfCancellationRequested();
             if (node.Process!.HasExited)
             {
+                await node.Process.WaitForExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 throw new InvalidOperationException(
                     $"nats-server exited during start-up with code {node.Process.ExitCode} (port {node.Port}). Its output:{Environment.NewLine}{node.Process.Tail}");
             }

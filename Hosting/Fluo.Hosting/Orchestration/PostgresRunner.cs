@@ -141,6 +141,7 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
             cancellationToken.ThrowIfCancellationRequested();
             if (_process!.HasExited)
             {
+                await _process.WaitForExitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 throw new InvalidOperationException($"PostgreSQL exited during start-up with code {_process.ExitCode} (port {Port}). Its output:{Environment.NewLine}{_process.Tail}");
             }
 

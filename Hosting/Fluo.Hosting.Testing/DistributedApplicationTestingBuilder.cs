@@ -147,11 +147,30 @@ public sealed class DistributedApplicationTestingBuilder : IDistributedApplicati
         RestartDelay = TimeSpan.FromMilliseconds(500),
     };
 
+    // State left by test processes that died before disposing (their servers died with them: pdeathsig).
+    private static void SweepStaleStates(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(root, "hosting-*"))
+        {
+            var parts = Path.GetFileName(directory).Split('-');
+            if (parts.Length >= 3 && int.TryParse(parts[1], out var pid) && pid != System.Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                Orchestration.StateDirectory.Delete(directory);
+            }
+        }
+    }
+
     private static string NewStateDirectory()
     {
         var root = System.Environment.GetEnvironmentVariable("FLUO_TEST_ROOT") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Path.GetTempPath(), "fluo-tests");
+        SweepStaleStates(root);
         var path = Path.Combine(root, $"hosting-{System.Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(path);
         return path;

@@ -40,6 +40,16 @@ public sealed class ProcessLifetimeTests
         Assert.True(survivors.Count == 0, $"still running: {string.Join(", ", survivors.Select(p => $"{p} {ProcessTree.CommandLine(p)}"))}");
     }
 
+    [Fact]
+    public async Task The_real_AppHost_reports_bad_input_on_stderr_and_exits_1_without_starting_anything()
+    {
+        await using var host = AppHostProcess.Start(Repo.AppHostDll, new Dictionary<string, string> { ["FLUO_NATS_SERVER"] = "/nonexistent/nats-server" });
+
+        Assert.Equal(1, await host.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("fluo: cannot start the application: Resource 'nats': FLUO_NATS_SERVER points at '/nonexistent/nats-server'", host.Output);
+        Assert.DoesNotContain("postgres ", host.Output);
+    }
+
     // NATS, the postmaster and its backends, two test-app replicas.
     private static IReadOnlyList<int> Running(AppHostProcess host)
     {

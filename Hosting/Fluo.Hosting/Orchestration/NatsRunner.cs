@@ -14,6 +14,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly List<Node> _nodes = [];
+    private volatile bool _stopRequested;
 
     public override string Type => "nats";
 
@@ -54,6 +55,11 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
             await File.WriteAllTextAsync(configFile, BuildConfig(node, store), cancellationToken).ConfigureAwait(false);
             UnixFiles.MakePrivate(configFile);
             node.Process = await ChildProcess.StartAsync(binary, ["-c", configFile], directory, null, null, LogSink(node.Index)).ConfigureAwait(false);
+            if (_stopRequested)
+            {
+                await node.StopAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var pid = node.Process.Id;
             SetReplica(node.Index, r => r with { ProcessId = pid, State = ResourceState.Starting });
         }
@@ -66,8 +72,11 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
         }
     }
 
-    public override Task StopAsync() =>
-        Task.WhenAll(_nodes.Where(n => n.Process is not null).Select(n => n.StopAsync()));
+    public override Task StopAsync()
+    {
+        _stopRequested = true;
+        return Task.WhenAll(_nodes.Where(n => n.Process is not null).Select(n => n.StopAsync()));
+    }
 
     private async Task WaitHealthyAsync(Node node, CancellationToken cancellationToken)
     {

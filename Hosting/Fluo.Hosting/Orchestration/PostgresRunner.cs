@@ -16,7 +16,7 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
 {
     private const string SystemUser = "postgres";
     private ChildProcess? _process;
-    private bool _stopping;
+    private volatile bool _stopping;
 
     public override string Type => "postgres";
 
@@ -61,6 +61,11 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
         }
 
         _process = await ChildProcess.StartAsync(Path.Combine(bin, "postgres"), arguments, directory, null, RunAsUser, LogSink(0)).ConfigureAwait(false);
+        if (_stopping)
+        {
+            await StopAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
         var pid = _process.Id;
         SetReplica(0, r => r with { ProcessId = pid, State = ResourceState.Starting });
         await WaitReadyAsync(directory, cancellationToken).ConfigureAwait(false);

@@ -46,21 +46,11 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
         await Task.WhenAll(_replicas.Select(r => r.FirstHealthy.Task)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // Each supervisor stops its own process (SIGTERM, then SIGKILL after 10s) once cancelled, even one still starting.
     public override async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_replicas.Select(async r =>
-        {
-            if (r.Process is { } process)
-            {
-                await process.StopAsync(Posix.SigTerm, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            }
-
-            if (r.Supervisor is { } supervisor)
-            {
-                await supervisor.ConfigureAwait(false);
-            }
-        })).ConfigureAwait(false);
+        await Task.WhenAll(_replicas.Select(r => r.Supervisor ?? Task.CompletedTask)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public void Dispose() => _stopping.Dispose();
@@ -105,14 +95,17 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
             var pid = process.Id;
             UpdateReplica(replica, r => r with { ProcessId = pid, State = ResourceState.Starting });
             _ = WaitHealthyAsync(replica, process, stopping);
-            await process.Exited.ConfigureAwait(false);
-            var exitCode = process.ExitCode;
-            await process.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAny(process.Exited, Task.Delay(Timeout.Infinite, stopping)).ConfigureAwait(false);
             if (stopping.IsCancellationRequested)
             {
+                await process.StopAsync(Posix.SigTerm, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                await process.DisposeAsync().ConfigureAwait(false);
                 UpdateReplica(replica, r => r with { State = ResourceState.Stopped });
                 return;
             }
+
+            var exitCode = process.ExitCode;
+            await process.DisposeAsync().ConfigureAwait(false);
 
             if (DateTime.UtcNow - started > StableAfter)
             {

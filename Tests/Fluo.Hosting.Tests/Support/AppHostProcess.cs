@@ -28,7 +28,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
-    public static AppHostProcess Start(string dll, params string[] args)
+    public static AppHostProcess Start(string dll, params string[] args) => Start(dll, new Dictionary<string, string>(), args);
+
+    public static AppHostProcess Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var state = Repo.TempDirectory("hosting-apphost");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -44,6 +46,11 @@ internal sealed class AppHostProcess : IAsyncDisposable
         }
 
         info.ArgumentList.Add($"--AppHost:StateDirectory={state}");
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = info };
         var host = new AppHostProcess(process, state);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);

@@ -116,9 +116,9 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Duplicate_and_invalid_names_are_rejected_when_added()
+    public async Task Duplicate_and_invalid_names_are_rejected_when_added()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
+        await using var builder = DistributedApplicationTestingBuilder.Create();
         builder.AddNats("nats");
         Assert.Contains("a resource with that name already exists", Assert.Throws<DistributedApplicationException>(() => builder.AddPostgres("NATS")).Message);
         Assert.Throws<ArgumentException>(() => builder.AddProject("bad name", Repo.TestAppProject));

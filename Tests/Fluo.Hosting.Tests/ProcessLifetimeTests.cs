@@ -53,6 +53,10 @@ public sealed class ProcessLifetimeTests
     // NATS, the postmaster and its backends, two test-app replicas.
     private static IReadOnlyList<int> Running(AppHostProcess host)
     {
+        Assert.Matches(@"(?m)^resource +state +url$", host.Output);
+        Assert.Matches(@"(?m)^nats +running +nats://localhost:\d+$", host.Output);
+        Assert.Matches(@"(?m)^testdb +running +tcp://localhost:\d+$", host.Output);
+        Assert.Matches(@"(?m)^app +running +http://localhost:\d+ http://localhost:\d+$", host.Output);
         var tree = ProcessTree.Descendants(host.Id);
         var commands = tree.Select(ProcessTree.CommandLine).ToList();
         Assert.Contains(commands, c => c.Contains("nats-server", StringComparison.Ordinal));

@@ -86,6 +86,13 @@ public sealed partial class ManifestTests
         Assert.Equal(22, generate.GetProperty("minLength").GetInt32());
     }
 
+    [Theory]
+    [InlineData("/tmp/out/m.json", "/tmp/out/m.json")]
+    [InlineData("/tmp/out", "/tmp/out/aspire-manifest.json")]
+    [InlineData("rel/m.json", "/base/rel/m.json")]
+    public void Output_paths_follow_Aspire(string given, string expected) =>
+        Assert.Equal(expected, ManifestPublisher.ResolveOutputPath(given, "/base"));
+
     [Fact]
     public void The_validator_rejects_what_the_schema_forbids()
     {

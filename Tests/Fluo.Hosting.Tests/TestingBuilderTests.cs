@@ -72,4 +72,34 @@ public sealed class TestingBuilderTests
         Assert.Contains("nats-password", await File.ReadAllTextAsync(Path.Combine(state, "parameters.json")));
         Assert.True(Directory.Exists(Path.Combine(state, "nats", "nats", "data", "jetstream")));
     }
+
+    [Fact]
+    public async Task PostgreSQL_data_persists_between_runs_and_a_changed_password_still_logs_in()
+    {
+        await using var scratch = DistributedApplicationTestingBuilder.Create();
+        var options = new DistributedApplicationOptions
+        {
+            StateDirectory = scratch.StateDirectory, EchoResourceOutput = false, PrintSummary = false, HandleConsoleSignals = false, FastStorage = true,
+        };
+        foreach (var (run, password) in new[] { (1, "FirstPassword123"), (2, "SecondPassword456") })
+        {
+            var builder = DistributedApplication.CreateBuilder(options);
+            builder.Configuration["Parameters:pg-password"] = password;
+            builder.AddPostgres("pg").AddDatabase("db");
+            await using var app = builder.Build();
+            await app.StartAsync();
+            await app.WaitForResourceHealthyAsync("db");
+            var connectionString = (await app.GetConnectionStringAsync("db"))!;
+            Assert.Contains($"Password={password};Database=db", connectionString);
+
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(run == 1 ? "CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)" : "SELECT n FROM kept", connection);
+            var result = await command.ExecuteScalarAsync();
+            if (run == 2)
+            {
+                Assert.Equal(7, result);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Fluo.Hosting.ApplicationModel;
 using Fluo.Hosting.Logs;
 using Fluo.Hosting.Processes;
+using Fluo.Hosting.Runners;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using Fluo.Hosting.ApplicationModel;
 using Fluo.Hosting.Logs;
+using Fluo.Hosting.Runners;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Orchestration;
 
-namespace Fluo.Hosting.Orchestration;
+namespace Fluo.Hosting.Runners;
 
 /// <summary>Runs one resource: allocates its ports, starts it, reports its state, stops it.</summary>
 internal abstract class ResourceRunner(IResource resource, RunContext context)

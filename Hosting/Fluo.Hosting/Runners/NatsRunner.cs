@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text;
 using Fluo.Hosting.ApplicationModel;
 using Fluo.Hosting.Health;
+using Fluo.Hosting.Orchestration;
 using Fluo.Hosting.Processes;
 
-namespace Fluo.Hosting.Orchestration;
+namespace Fluo.Hosting.Runners;
 
 /// <summary>
 /// Runs <c>nats-server</c> (one, or <see cref="NatsServerResource.ClusterSize"/> routed nodes) from a generated

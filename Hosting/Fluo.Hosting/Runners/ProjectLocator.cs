@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Orchestration;
 using Fluo.Hosting.Processes;
 using Microsoft.Extensions.Logging;
 
-namespace Fluo.Hosting.Orchestration;
+namespace Fluo.Hosting.Runners;
 
 /// <summary>
 /// Finds a project's build output (the AppHost references its projects, so building the AppHost built them):

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Orchestration;
 
-namespace Fluo.Hosting.Orchestration;
+namespace Fluo.Hosting.Runners;
 
 /// <summary>The environment Aspire gives a project: URLs, references, OpenTelemetry settings, launch-profile variables.</summary>
 internal static class ProjectEnvironment

@@ -1,7 +1,8 @@
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Orchestration;
 using Npgsql;
 
-namespace Fluo.Hosting.Orchestration;
+namespace Fluo.Hosting.Runners;
 
 /// <summary>Creates the database once its server is healthy (if missing), then reports healthy when it accepts a query.</summary>
 internal sealed class PostgresDatabaseRunner(PostgresDatabaseResource database, RunContext context) : ResourceRunner(database, context)

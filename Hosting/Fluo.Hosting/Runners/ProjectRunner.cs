@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Fluo.Hosting.ApplicationModel;
 using Fluo.Hosting.Health;
+using Fluo.Hosting.Orchestration;
 using Fluo.Hosting.Processes;
 
-namespace Fluo.Hosting.Orchestration;
+namespace Fluo.Hosting.Runners;
 
 /// <summary>
 /// Runs a project's replicas from its build output, each on its own port with its own instance id; a crashed

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Orchestration;
 using Fluo.Hosting.Processes;
 using Npgsql;
 
-namespace Fluo.Hosting.Orchestration;
+namespace Fluo.Hosting.Runners;
 
 /// <summary>
 /// Runs PostgreSQL from the Debian binaries: <c>initdb</c> into the state folder on first run (SCRAM over TCP,

@@ -156,6 +156,8 @@ public sealed partial class NatsConnection
 
     private async Task WriteLoopAsync(Transport transport)
     {
+        // Closing the transport must wake the loop even when nothing more is ever written.
+        using var wake = transport.Closing.Token.UnsafeRegister(static s => ((AsyncSignal)s!).Set(), _writer.DataAvailable);
         try
         {
             while (!transport.Closing.IsCancellationRequested)

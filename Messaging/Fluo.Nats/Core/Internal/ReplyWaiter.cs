@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using Fluo.Nats.Protocol;
 
@@ -47,7 +48,10 @@ internal sealed class ReplyWaiter<T> : ReplyWaiter
                 }
             }
 
-            _completion.TrySetResult(new NatsMsg<T>(subject, replyTo, size, headers, data, _connection) { Error = error });
+            var context = NatsTelemetry.Source.HasListeners()
+                ? NatsInstrumentation.RecordReceive(_connection, subject, replyTo, null, headers, frame.Payload.Length, size)
+                : default;
+            _completion.TrySetResult(new NatsMsg<T>(subject, replyTo, size, headers, data, _connection) { Error = error, ReceiveContext = context });
         }
         catch (NatsProtocolException ex)
         {

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Fluo.Testing.Nats;
+
+namespace Fluo.Nats.Tests.Core;
+
+[Collection(nameof(TelemetryTests))]
+[CollectionDefinition(nameof(TelemetryTests), DisableParallelization = true)]
+public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServerFixture>
+{
+    [Fact]
+    public async Task Trace_context_reaches_the_subscriber_and_spans_follow_the_messaging_conventions()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "Fluo.Nats" or "test",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var source = new ActivitySource("test");
+
+        await using var subscriber = await TestConnections.ConnectAsync(fixture.Server.Url);
+        await using var publisher = await TestConnections.ConnectAsync(fixture.Server.Url);
+        await using var sub = await subscriber.SubscribeCoreAsync<string>("traced.orders");
+        ActivityTraceId traceId;
+        using (var root = source.StartActivity("user action"))
+        {
+            traceId = root!.TraceId;
+            await publisher.PublishAsync("traced.orders", "payload-not-in-tags");
+        }
+
+        var msg = await sub.NextAsync();
+        Assert.StartsWith($"00-{traceId}-", msg.Headers!["traceparent"].ToString(), StringComparison.Ordinal);
+        Assert.Equal(traceId, msg.ReceiveContext.TraceId);
+        using (var process = msg.StartActivity())
+        {
+            Assert.Equal(traceId, process!.TraceId);
+        }
+
+        var publish = Assert.Single(spans, s => s.DisplayName == "publish traced.orders");
+        Assert.Equal(ActivityKind.Producer, publish.Kind);
+        var receive = Assert.Single(spans, s => s.DisplayName == "receive traced.orders");
+        Assert.Equal(ActivityKind.Consumer, receive.Kind);
+        Assert.Equal(publish.SpanId, receive.ParentSpanId);
+        Assert.Equal(traceId, receive.TraceId);
+        var processSpan = Assert.Single(spans, s => s.DisplayName == "process traced.orders");
+        Assert.Equal(receive.SpanId, processSpan.ParentSpanId);
+        foreach (var span in new[] { publish, receive })
+        {
+            Assert.Equal("nats", span.GetTagItem("messaging.system"));
+            Assert.Equal("traced.orders", span.GetTagItem("messaging.destination.name"));
+            Assert.Equal("127.0.0.1", span.GetTagItem("server.address"));
+            Assert.Equal(fixture.Server.Port, span.GetTagItem("server.port"));
+            Assert.DoesNotContain(span.TagObjects, t => t.Value is string v && v.Contains("payload-not-in-tags", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Inbox_subjects_collapse_to_one_span_name()
+    {
+        var names = new ConcurrentBag<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Fluo.Nats",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => names.Add(a.DisplayName),
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var connection = await TestConnections.ConnectAsync(fixture.Server.Url);
+        await using var sub = await connection.SubscribeCoreAsync<int>("svc.echo");
+        _ = Task.Run(async () =>
+        {
+            await foreach (var m in sub.Msgs.ReadAllAsync())
+            {
+                await m.ReplyAsync(m.Data);
+            }
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            await connection.RequestAsync<int, int>("svc.echo", i);
+        }
+
+        Assert.Contains("publish _INBOX", names);
+        Assert.Contains("receive _INBOX", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("publish _INBOX.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Meters_count_messages_bytes_drops_and_subscriptions()
+    {
+        var totals = new ConcurrentDictionary<string, long>();
+        using var meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Fluo.Nats")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meterListener.SetMeasurementEventCallback<long>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        meterListener.Start();
+
+        await using var connection = await TestConnections.ConnectAsync(fixture.Server.Url);
+        await using var sub = await connection.SubscribeCoreAsync<byte[]>("metered", opts: new NatsSubOpts { ChannelCapacity = 5 });
+        for (var i = 0; i < 10; i++)
+        {
+            await connection.PublishAsync("metered", new byte[100]);
+        }
+
+        await TestConnections.WaitForAsync(() => sub.DroppedCount == 5, "5 drops");
+        Assert.True(totals.GetValueOrDefault("messaging.client.sent.messages") >= 10);
+        Assert.True(totals.GetValueOrDefault("nats.client.sent.bytes") >= 1000);
+        Assert.True(totals.GetValueOrDefault("messaging.client.consumed.messages") >= 10);
+        Assert.True(totals.GetValueOrDefault("nats.client.received.bytes") >= 1000);
+        Assert.True(totals.GetValueOrDefault("nats.client.messages.dropped") >= 5);
+        Assert.True(totals.GetValueOrDefault("nats.client.active_subscriptions") >= 1);
+    }
+}

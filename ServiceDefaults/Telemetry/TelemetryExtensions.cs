@@ -12,8 +12,11 @@ namespace Fluo.ServiceDefaults.Telemetry;
 /// <summary>OpenTelemetry logs, metrics and traces for a Fluo process, exported over OTLP when configured.</summary>
 public static class TelemetryExtensions
 {
-    /// <summary>Sources every Fluo process traces besides its own (named after the application).</summary>
-    public static readonly IReadOnlyList<string> SharedSources = ["Fluo.Nats", "Npgsql"];
+    /// <summary>
+    /// Sources every Fluo process traces besides its own (named after the application). <c>Fluo.Nats</c> is added
+    /// by <c>AddNatsClient</c> unless its settings disable tracing.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SharedSources = ["Npgsql"];
 
     /// <summary>Meters every Fluo process records besides ASP.NET Core, HttpClient and the runtime.</summary>
     public static readonly IReadOnlyList<string> SharedMeters =

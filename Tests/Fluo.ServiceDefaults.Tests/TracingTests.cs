@@ -41,28 +41,4 @@ public class TracingTests
         Assert.Contains(ended, s => s.Kind == ActivityKind.Server && s.ParentSpanId == outgoing.SpanId && s.DisplayName == "GET /leaf");
         Assert.DoesNotContain(ended, s => s.GetTagItem("url.path") is "/health" or "/alive");
     }
-
-    private sealed class SpanCollector : BaseProcessor<Activity>
-    {
-        private readonly List<Activity> _ended = [];
-
-        public IReadOnlyList<Activity> Ended
-        {
-            get
-            {
-                lock (_ended)
-                {
-                    return [.. _ended];
-                }
-            }
-        }
-
-        public override void OnEnd(Activity data)
-        {
-            lock (_ended)
-            {
-                _ended.Add(data);
-            }
-        }
-    }
 }

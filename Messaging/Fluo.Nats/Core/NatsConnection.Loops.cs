@@ -26,6 +26,7 @@ public sealed partial class NatsConnection
             _readLoop = Task.Run(() => ReadLoopAsync(transport));
             _writeLoop = Task.Run(() => WriteLoopAsync(transport));
             _state = NatsConnectionState.Open;
+            DisconnectedSince = null;
             _pingTimer ??= new Timer(static s => ((NatsConnection)s!).OnPingTimer(), this, Opts.PingInterval, Opts.PingInterval);
         }
 
@@ -220,6 +221,7 @@ public sealed partial class NatsConnection
 
             _transport = null;
             _state = NatsConnectionState.Reconnecting;
+            DisconnectedSince = DateTimeOffset.UtcNow;
             _opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             previousWriter = _writeLoop;
         }

@@ -59,6 +59,9 @@ public sealed partial class NatsConnection : INatsConnection
     /// <summary>The URL of the server currently connected to, or null.</summary>
     public string? ConnectedUrl => _transport?.Address.ToString();
 
+    /// <summary>When the current outage began; null while connected (or never connected).</summary>
+    public DateTimeOffset? DisconnectedSince { get; private set; }
+
     /// <summary>Subscriptions currently open (including the request inbox).</summary>
     public int SubscriptionCount => _subscriptions.Count;
 
@@ -115,6 +118,7 @@ public sealed partial class NatsConnection : INatsConnection
     private async Task ConnectFirstAsync()
     {
         _state = NatsConnectionState.Connecting;
+        DisconnectedSince ??= DateTimeOffset.UtcNow;
         Exception? last = null;
         foreach (var server in _pool.Candidates(null))
         {

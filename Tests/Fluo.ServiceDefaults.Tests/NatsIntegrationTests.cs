@@ -4,6 +4,7 @@ using Fluo.Testing.Nats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Fluo.ServiceDefaults.Nats;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 
@@ -160,5 +161,34 @@ public class NatsIntegrationTests
 
             await Task.Delay(100);
         }
+    }
+}
+
+public class NatsRequestResilienceTests
+{
+    [Fact]
+    public async Task Idempotent_requests_are_retried_until_a_responder_appears()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        await using var requester = new NatsConnection(new NatsOpts { Url = nats.Url });
+        await using var responder = new NatsConnection(new NatsOpts { Url = nats.Url });
+        await requester.ConnectAsync();
+        await responder.ConnectAsync();
+
+        var request = requester.RequestIdempotentAsync<string, string>("backend.rules.list", "q").AsTask();
+        await Task.Delay(100);
+        Assert.False(request.IsCompleted);
+        await using var sub = await responder.SubscribeCoreAsync<string>("backend.rules.list");
+        var answer = Task.Run(async () => await (await sub.Msgs.ReadAsync()).ReplyAsync("rules"));
+        Assert.Equal("rules", (await request.WaitAsync(TimeSpan.FromSeconds(15))).Data);
+        await answer;
+    }
+
+    [Fact]
+    public async Task Retries_give_up_with_the_typed_error()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        await using var requester = new NatsConnection(new NatsOpts { Url = nats.Url });
+        await Assert.ThrowsAsync<NatsNoRespondersException>(() => requester.RequestIdempotentAsync<string, string>("nobody", "q").AsTask());
     }
 }

@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace Fluo.Benchmarks.Cli;
+
+/// <summary>One connection publishes <c>n</c> messages then flushes; timed from the first publish to the PONG of the flush.</summary>
+internal sealed class PubMode(BenchContext context) : IBenchMode
+{
+    public async Task<TimeSpan> RunAsync(int count)
+    {
+        var subject = context.NextSubject("pub");
+        var connection = context.Publisher;
+        var payload = context.Payload;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await connection.PublishAsync(subject, payload);
+        }
+
+        await connection.FlushAsync();
+        return watch.Elapsed;
+    }
+
+    public ValueTask DisposeAsync() => default;
+}

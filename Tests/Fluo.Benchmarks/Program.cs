@@ -1,0 +1,24 @@
+using BenchmarkDotNet.Running;
+using Fluo.Benchmarks.Cli;
+
+// nats --mode pub|pubsub|req [--n N] [--size S] [--url U] [--repeat K]   -> command-line throughput runner
+// bdn [BenchmarkDotNet args, e.g. --filter '*']                           -> BenchmarkDotNet suite
+return args.FirstOrDefault() switch
+{
+    "nats" => await NatsCli.RunAsync(args[1..]),
+    "bdn" => RunBdn(args[1..]),
+    _ => Usage(),
+};
+
+static int RunBdn(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(NatsCli).Assembly).Run(args);
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: nats --mode pub|pubsub|req [--n N] [--size S] [--url U] [--repeat K]");
+    Console.Error.WriteLine("       bdn [--filter '*'] [other BenchmarkDotNet options]");
+    return 2;
+}

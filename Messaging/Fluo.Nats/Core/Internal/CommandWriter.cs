@@ -236,7 +236,8 @@ internal sealed class CommandWriter
     {
         lock (_lock)
         {
-            if (!_attached || _pending.WrittenCount < _opts.WriterBufferSize)
+            // Take() hands the whole buffer to the socket, so "room" means the pending buffer was taken.
+            if (!_attached || _pending.WrittenCount == 0)
             {
                 return Task.CompletedTask;
             }

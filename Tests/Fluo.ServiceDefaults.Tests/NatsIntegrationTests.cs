@@ -192,3 +192,87 @@ public class NatsRequestResilienceTests
         await Assert.ThrowsAsync<NatsNoRespondersException>(() => requester.RequestIdempotentAsync<string, string>("nobody", "q").AsTask());
     }
 }
+
+public class NatsSubscriptionTests
+{
+    internal sealed class RecordingHandler(Recorder recorder) : INatsMessageHandler<string>
+    {
+        public Task HandleAsync(NatsMsg<string> msg, CancellationToken cancellationToken)
+        {
+            if (msg.Data == "boom")
+            {
+                throw new InvalidOperationException("handler failed");
+            }
+
+            recorder.Received.Writer.TryWrite((msg.Data!, Activity.Current?.TraceId ?? default));
+            return Task.CompletedTask;
+        }
+    }
+
+    internal sealed class Recorder
+    {
+        public System.Threading.Channels.Channel<(string Data, ActivityTraceId TraceId)> Received { get; } =
+            System.Threading.Channels.Channel.CreateUnbounded<(string, ActivityTraceId)>();
+    }
+
+    [Fact]
+    public async Task A_typed_handler_gets_each_message_in_a_span_of_the_producers_trace_and_survives_its_own_failure()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:nats"] = nats.Url;
+        builder.AddBasicServiceDefaults();
+        builder.AddNatsClient("nats");
+        builder.Services.AddSingleton<Recorder>();
+        builder.Services.AddNatsSubscription<string, RecordingHandler>("signals.created", queueGroup: "web");
+        using var host = builder.Build();
+        await host.StartAsync();
+        var recorder = host.Services.GetRequiredService<Recorder>();
+
+        await using var publisher = new NatsConnection(new NatsOpts { Url = nats.Url });
+        using var source = new ActivitySource("test.producer");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "test.producer",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        // The subscription starts in the background: publish until the handler has seen one.
+        while (!recorder.Received.Reader.TryPeek(out _))
+        {
+            await publisher.PublishAsync("signals.created", "warm-up", cancellationToken: cts.Token);
+            await Task.Delay(50, cts.Token);
+        }
+
+        while (recorder.Received.Reader.TryRead(out _))
+        {
+        }
+
+        await publisher.PublishAsync("signals.created", "boom");
+        ActivityTraceId sent;
+        using (var root = source.StartActivity("raise signal"))
+        {
+            sent = root!.TraceId;
+            await publisher.PublishAsync("signals.created", "s-1");
+        }
+
+        var (data, traceId) = await recorder.Received.Reader.ReadAsync(cts.Token);
+        while (data == "warm-up")
+        {
+            (data, traceId) = await recorder.Received.Reader.ReadAsync(cts.Token);
+        }
+
+        Assert.Equal("s-1", data);
+        Assert.Equal(sent, traceId);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void Bad_subjects_fail_at_registration()
+    {
+        var services = new ServiceCollection();
+        Assert.Throws<ArgumentException>(() => services.AddNatsSubscription<string, RecordingHandler>("bad subject"));
+        Assert.Throws<ArgumentException>(() => services.AddNatsSubscription<string, RecordingHandler>("ok", "bad group"));
+    }
+}

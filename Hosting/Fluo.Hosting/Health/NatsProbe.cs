@@ -1,12 +1,10 @@
-using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
+using Fluo.Nats;
 
 namespace Fluo.Hosting.Health;
 
 /// <summary>
-/// NATS health for <c>WaitFor</c>: TCP connect, read <c>INFO</c>, send <c>CONNECT</c> + <c>PING</c>, expect
-/// <c>PONG</c>; <c>-ERR</c> means unhealthy with the server's words. (To be replaced by the Fluo.Nats client.)
+/// NATS health for <c>WaitFor</c>: a real Fluo.Nats handshake (INFO, CONNECT, PING/PONG) with the resource's
+/// credentials, as Aspire's hosting health check connects with a real client; <c>-ERR</c> gives the server's words.
 /// </summary>
 internal static class NatsProbe
 {
@@ -15,52 +13,35 @@ internal static class NatsProbe
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        try
+        var connection = new NatsConnection(new NatsOpts
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
-            var stream = client.GetStream();
-            var reader = new StreamReader(stream, Encoding.ASCII);
-            var info = await reader.ReadLineAsync(cts.Token).ConfigureAwait(false);
-            if (info is null || !info.StartsWith("INFO ", StringComparison.Ordinal))
+            Url = $"nats://{host}:{port}",
+            Username = user,
+            Password = password,
+            Name = "fluo-hosting-probe",
+            ConnectTimeout = timeout,
+            DrainTimeout = TimeSpan.FromMilliseconds(200),
+        });
+        await using (connection.ConfigureAwait(false))
+        {
+            try
             {
-                return $"expected INFO, got '{info}'";
+                await connection.ConnectAsync(cts.Token).ConfigureAwait(false);
+                await connection.PingAsync(cts.Token).ConfigureAwait(false);
+                return null;
             }
-
-            var connect = JsonSerializer.Serialize(new Dictionary<string, object?>
+            catch (NatsServerException e)
             {
-                ["verbose"] = false,
-                ["pedantic"] = false,
-                ["name"] = "fluo-hosting-probe",
-                ["lang"] = ".NET",
-                ["version"] = "1.0",
-                ["protocol"] = 1,
-                ["user"] = user,
-                ["pass"] = password,
-            });
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {connect}\r\nPING\r\n"), cts.Token).ConfigureAwait(false);
-            while (await reader.ReadLineAsync(cts.Token).ConfigureAwait(false) is { } line)
-            {
-                if (line == "PONG")
-                {
-                    return null;
-                }
-
-                if (line.StartsWith("-ERR", StringComparison.Ordinal))
-                {
-                    return line[4..].Trim().Trim('\'');
-                }
+                return e.ServerError;
             }
-
-            return "the server closed the connection";
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return "no PONG in time";
-        }
-        catch (Exception e) when (e is SocketException or IOException)
-        {
-            return e.Message;
+            catch (NatsException e)
+            {
+                return e.Message;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return "no PONG in time";
+            }
         }
     }
 }

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net.Http.Headers;
+using Fluo.Hosting.Dashboard.Otlp;
+using Fluo.Hosting.Dashboard.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Fluo.Hosting.Tests.Dashboard;
+
+/// <summary>The real OpenTelemetry .NET OTLP exporter (http/protobuf) sends to the receiver.</summary>
+public sealed class OtlpReceiverTests : IAsyncLifetime
+{
+    private WebApplication? _app;
+    private Uri _address = null!;
+    private TelemetryStore _store = null!;
+
+    public async Task InitializeAsync() => (_app, _address, _store) = await StartAsync(new TelemetryLimits());
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static async Task<(WebApplication, Uri, TelemetryStore)> StartAsync(TelemetryLimits limits)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var store = new TelemetryStore(limits);
+        app.MapOtlpHttp(store);
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return (app, address, store);
+    }
+
+    private void Configure(OtlpExporterOptions o, string signal)
+    {
+        o.Endpoint = new Uri(_address, signal);
+        o.Protocol = OtlpExportProtocol.HttpProtobuf;
+    }
+
+    private static ResourceBuilder Resource(string service) =>
+        ResourceBuilder.CreateEmpty().AddService(service, serviceInstanceId: "instance-1");
+
+    [Fact]
+    public async Task Spans_with_kinds_parents_links_events_and_status_arrive_intact()
+    {
+        using var source = new ActivitySource("receiver.test");
+        using (var provider = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(Resource("api")).AddSource("receiver.test")
+                   .AddOtlpExporter(o => { Configure(o, "/v1/traces"); o.ExportProcessorType = ExportProcessorType.Simple; }).Build())
+        {
+            using var other = source.StartActivity("elsewhere");
+            var linkTo = other!.Context;
+            other.Stop();
+            using var root = source.StartActivity("POST /traces", ActivityKind.Server);
+            root!.SetTag("http.request.method", "POST");
+            using (var publish = source.StartActivity("publish jobs.trace_analysis", ActivityKind.Producer, root.Context, links: [new ActivityLink(linkTo)]))
+            {
+                publish!.SetTag("messaging.system", "nats");
+                publish.AddEvent(new ActivityEvent("queued"));
+                publish.SetStatus(ActivityStatusCode.Error, "no stream");
+            }
+
+            root.Stop();
+            provider.ForceFlush();
+
+            var spans = _store.GetTrace(root.TraceId.ToHexString());
+            Assert.Equal(2, spans.Count);
+            var server = spans.Single(s => s.Name == "POST /traces");
+            var producer = spans.Single(s => s.Name == "publish jobs.trace_analysis");
+            Assert.Equal(("Server", "api", "instance-1", "POST"), (server.Kind, server.Service, server.InstanceId, server.Attributes["http.request.method"]));
+            Assert.Equal(("Producer", server.SpanId, "nats"), (producer.Kind, producer.ParentSpanId, producer.Attributes["messaging.system"]));
+            Assert.Equal(("Error", "no stream"), (producer.Status, producer.StatusMessage));
+            Assert.Equal("queued", Assert.Single(producer.Events).Name);
+            Assert.Equal((linkTo.TraceId.ToHexString(), linkTo.SpanId.ToHexString()), (producer.Links[0].TraceId, producer.Links[0].SpanId));
+            Assert.True(producer.Duration >= TimeSpan.Zero);
+            var summary = _store.GetTraces().Single(t => t.TraceId == root.TraceId.ToHexString());
+            Assert.Equal(("api: POST /traces", 2, 1), (summary.RootName, summary.SpanCount, summary.ErrorCount));
+        }
+    }
+
+    [Fact]
+    public async Task Logs_keep_message_severity_category_and_trace_ids()
+    {
+        using var source = new ActivitySource("receiver.logs");
+        using var listener = new ActivityListener { ShouldListenTo = s => s.Name == "receiver.logs", Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData };
+        ActivitySource.AddActivityListener(listener);
+        using (var factory = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
+               {
+                   o.SetResourceBuilder(Resource("worker"));
+                   o.IncludeFormattedMessage = true;
+                   o.AddOtlpExporter(e => { Configure(e, "/v1/logs"); e.ExportProcessorType = ExportProcessorType.Simple; });
+               })))
+        {
+            var logger = factory.CreateLogger("Fluo.Worker.Jobs");
+            using var activity = source.StartActivity("job");
+            logger.LogWarning("Job {JobId} took {Seconds} s", "j-7", 12);
+            var log = Assert.Single(_store.GetLogs(service: "worker"));
+            Assert.Equal(("Job j-7 took 12 s", "Fluo.Worker.Jobs", 13), (log.Message, log.Category, log.SeverityNumber));
+            Assert.Equal(activity!.TraceId.ToHexString(), log.TraceId);
+            Assert.Equal("j-7", log.Attributes["JobId"]);
+            Assert.Single(_store.GetLogs(traceId: activity.TraceId.ToHexString()));
+            Assert.Empty(_store.GetLogs(minSeverity: 17));
+        }
+
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Counters_and_histograms_arrive_as_points()
+    {
+        using var meter = new Meter("receiver.metrics");
+        var counter = meter.CreateCounter<long>("jobs.completed");
+        var histogram = meter.CreateHistogram<double>("job.duration", "s");
+        using (var provider = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(Resource("worker-m")).AddMeter("receiver.metrics")
+                   .AddOtlpExporter((o, reader) => { Configure(o, "/v1/metrics"); reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000; }).Build())
+        {
+            counter.Add(3);
+            counter.Add(4);
+            histogram.Record(0.2);
+            histogram.Record(1.5);
+            provider.ForceFlush();
+        }
+
+        var completed = _store.GetMetrics("worker-m", "jobs.completed");
+        Assert.Equal(("counter", 7.0), (completed[^1].Type, completed[^1].Value));
+        var duration = _store.GetMetrics("worker-m", "job.duration")[^1];
+        Assert.Equal(("histogram", 2L, "s"), (duration.Type, duration.Count, duration.Unit));
+        Assert.Equal(1.7, duration.Sum!.Value, 6);
+        Assert.Equal(duration.Bounds!.Count + 1, duration.BucketCounts!.Count);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Malformed_protobuf_gets_400_and_the_receiver_keeps_serving()
+    {
+        using var client = new HttpClient { BaseAddress = _address };
+        using var garbage = new ByteArrayContent([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]);
+        garbage.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        using var bad = await client.PostAsync("/v1/traces", garbage);
+        Assert.Equal(400, (int)bad.StatusCode);
+        var status = Fluo.Hosting.Dashboard.Otlp.Proto.RpcStatus.Parser.ParseFrom(await bad.Content.ReadAsByteArrayAsync());
+        Assert.Contains("not a valid OTLP", status.Message, StringComparison.Ordinal);
+
+        using var json = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(415, (int)(await client.PostAsync("/v1/logs", json)).StatusCode);
+
+        using var empty = new ByteArrayContent([]);
+        empty.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        Assert.Equal(200, (int)(await client.PostAsync("/v1/traces", empty)).StatusCode);
+        Assert.Equal(0, _store.Counts.Spans);
+    }
+
+    [Fact]
+    public async Task A_flood_stays_within_the_limits_and_drops_the_oldest()
+    {
+        var (app, address, store) = await StartAsync(new TelemetryLimits { MaxSpans = 500 });
+        await using (app)
+        {
+            using var source = new ActivitySource("receiver.flood");
+            using (var provider = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(Resource("flood")).AddSource("receiver.flood")
+                       .AddOtlpExporter(o => { o.Endpoint = new Uri(address, "/v1/traces"); o.Protocol = OtlpExportProtocol.HttpProtobuf; o.BatchExportProcessorOptions.MaxQueueSize = 20_000; }).Build())
+            {
+                for (var i = 0; i < 5000; i++)
+                {
+                    using var span = source.StartActivity($"span {i}");
+                }
+
+                provider.ForceFlush();
+            }
+
+            Assert.Equal(500, store.Counts.Spans);
+            Assert.Equal(4500, store.Dropped.Spans);
+            Assert.Contains(store.GetTraces(1000), t => t.RootName == "flood: span 4999");
+            Assert.DoesNotContain(store.GetTraces(1000), t => t.RootName == "flood: span 0");
+        }
+    }
+}

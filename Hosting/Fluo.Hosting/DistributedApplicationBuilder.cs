@@ -103,6 +103,7 @@ public sealed partial class DistributedApplicationBuilder : IDistributedApplicat
         _host.Services.AddSingleton(model);
         _host.Services.AddSingleton<ResourceNotificationService>();
         _host.Services.AddSingleton(sp => new ResourceLoggerService(Options.EchoResourceOutput));
+        _host.Services.AddSingleton<Dashboard.DashboardServer>();
         _host.Services.AddSingleton<Orchestrator>();
         _host.Services.AddHostedService(sp => sp.GetRequiredService<Orchestrator>());
         if (!Options.HandleConsoleSignals)

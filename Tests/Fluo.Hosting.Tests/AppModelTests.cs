@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Fluo.Hosting.Health;
 using Fluo.Hosting.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fluo.Hosting.Tests;
 
@@ -44,7 +45,13 @@ public sealed class AppModelTests
         Assert.Equal("in_memory", env["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"]);
         Assert.Equal("value", env["CUSTOM"]);
         Assert.Equal("s3cret", env["API_KEY"]);
-        Assert.False(env.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), "no dashboard is known, so no OTLP endpoint");
+        // No external dashboard is configured, so projects export to the AppHost's own receiver.
+        var dashboard = app.Services.GetRequiredService<Fluo.Hosting.Dashboard.DashboardServer>();
+        Assert.Equal(dashboard.OtlpHttpUrl!.ToString().TrimEnd('/'), env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("http/protobuf", env["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        using var dashboardApi = new HttpClient { BaseAddress = dashboard.Url };
+        var resources = await dashboardApi.GetFromJsonAsync<List<Dictionary<string, object?>>>("/api/resources", cts.Token);
+        Assert.Subset(resources!.Select(r => r["name"]!.ToString()!).ToHashSet(), new HashSet<string> { "app", "db", "nats" });
 
         // From inside the project: configuration binds the Aspire names, and the database is reachable.
         Assert.Equal(natsCs, await http.GetStringAsync("/config/ConnectionStrings/nats", cts.Token));

@@ -18,6 +18,7 @@ internal sealed class Orchestrator(
     IConfiguration configuration,
     ResourceNotificationService notifications,
     ResourceLoggerService logs,
+    Dashboard.DashboardServer dashboard,
     ILogger<Orchestrator> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
@@ -27,14 +28,16 @@ internal sealed class Orchestrator(
     /// <summary>The state folder in use, once started.</summary>
     public string? StateDirectoryPath { get; private set; }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         ModelValidator.ValidateForRun(model, configuration);
+        // The dashboard first, so every project gets its OTLP endpoint.
+        await dashboard.StartAsync(cancellationToken).ConfigureAwait(false);
         var state = StateDirectory.Resolve(model, configuration);
         Directory.CreateDirectory(state);
         StateDirectoryPath = state;
         var parameters = ParameterStore.Resolve(model.Resources.OfType<ParameterResource>(), configuration, state, model.Options.RandomParameterValues);
-        var context = new RunContext(model, configuration, state, parameters, notifications, logs, logger, r => _runners[r]);
+        var context = new RunContext(model, configuration, state, parameters, notifications, logs, logger, r => _runners[r], dashboard.OtlpHttpUrl);
         foreach (var resource in model.Resources)
         {
             _runners[resource] = Create(resource, context);
@@ -62,8 +65,6 @@ internal sealed class Orchestrator(
         {
             _ = PrintSummaryAsync(clock);
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -73,6 +74,8 @@ internal sealed class Orchestrator(
         await StopAllAsync(_runners.Values.Where(r => !r.IsServer)).ConfigureAwait(false);
         await StopAllAsync(_runners.Values.Where(r => r.IsServer)).ConfigureAwait(false);
         await Task.WhenAll(_starts).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await dashboard.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await dashboard.DisposeAsync().ConfigureAwait(false);
     }
 
     public void Dispose()

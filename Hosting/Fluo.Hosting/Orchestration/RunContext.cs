@@ -15,7 +15,8 @@ internal sealed record RunContext(
     ResourceNotificationService Notifications,
     ResourceLoggerService Logs,
     ILogger Logger,
-    Func<IResource, ResourceRunner> RunnerOf)
+    Func<IResource, ResourceRunner> RunnerOf,
+    Uri? DashboardOtlpHttpUrl = null)
 {
     public DistributedApplicationOptions Options => Model.Options;
 }

@@ -84,7 +84,7 @@ internal static class ProjectEnvironment
         _ => null,
     };
 
-    // Only when the AppHost knows a dashboard's OTLP receiver (issue 9 brings the dashboard).
+    // An external dashboard when configured, else the AppHost's own receiver (off only when disabled).
     private static void AddOtlpEndpoint(Dictionary<string, string?> env, RunContext context)
     {
         var configuration = context.Configuration;
@@ -96,6 +96,11 @@ internal static class ProjectEnvironment
         else if ((configuration["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] ?? configuration["DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"]) is { Length: > 0 } http)
         {
             env["OTEL_EXPORTER_OTLP_ENDPOINT"] = http;
+            env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        }
+        else if (context.DashboardOtlpHttpUrl is { } own)
+        {
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = own.ToString().TrimEnd('/');
             env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         }
         else

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -23,6 +24,10 @@ public static class HealthExtensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        // A stalled consume loop is fixed by a restart, not by taking the instance out of rotation: it is a liveness check.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ConsumerLiveness>();
+        builder.Services.AddHealthChecks().AddCheck<ConsumerLivenessHealthCheck>("consumers", tags: [LiveTag]);
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Fluo.Hosting.Dashboard.Otlp;
+using Fluo.Hosting.Dashboard.Pages;
 using Fluo.Hosting.Dashboard.Telemetry;
 using Fluo.Hosting.Logs;
 using Fluo.Hosting.Orchestration;
@@ -75,6 +76,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         var app = builder.Build();
         app.MapGroup("/").RequireHost($"*:{otlpPort}").MapOtlpHttp(Store);
         app.MapGroup("/api").RequireHost($"*:{uiPort}").MapDashboardApi(Store, _notifications, _logs);
+        app.MapGroup("/").RequireHost($"*:{uiPort}").MapDashboardPages(Store, _notifications);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -91,7 +93,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         OtlpHttpUrl = new Uri($"http://localhost:{otlpPort}");
         if (_model.Options.PrintSummary)
         {
-            await Console.Out.WriteLineAsync($"fluo: dashboard API {Url}api/resources, OTLP/HTTP receiver {OtlpHttpUrl}").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"fluo: dashboard {Url} (API {Url}api/resources), OTLP/HTTP receiver {OtlpHttpUrl}").ConfigureAwait(false);
         }
     }
 

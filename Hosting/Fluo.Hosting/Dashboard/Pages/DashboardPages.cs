@@ -1,0 +1,103 @@
+using System.Globalization;
+using Fluo.Hosting.Dashboard.Telemetry;
+using Fluo.Hosting.Orchestration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Fluo.Hosting.Dashboard.Pages;
+
+/// <summary>
+/// The dashboard's pages: resources, traces (list and waterfall, where NATS hops show as producer and consumer
+/// spans and links lead to the linked trace) and structured logs. They refresh themselves every few seconds.
+/// </summary>
+internal static class DashboardPages
+{
+    private static string Text(FormattableString value) => HtmlPage.Encode(value.ToString(CultureInfo.InvariantCulture));
+
+    public static RouteGroupBuilder MapDashboardPages(this RouteGroupBuilder pages, TelemetryStore store, ResourceNotificationService notifications)
+    {
+        pages.MapGet("/", () => Html(new HtmlPage("Resources", refreshSeconds: 3).Table(
+            ["Name", "Type", "State", "Replicas", "Restarts", "Endpoints", "Error"],
+            notifications.Snapshots.OrderBy(s => s.Name).Select(s => new[]
+            {
+                HtmlPage.Encode(s.Name), HtmlPage.Encode(s.Type), HtmlPage.Encode(s.State.ToString()),
+                Text($"{s.Replicas.Count}"), Text($"{s.RestartCount}"),
+                string.Join(" ", s.Urls.Select(u => $"<a href=\"{HtmlPage.Encode(u)}\">{HtmlPage.Encode(u)}</a>")),
+                $"<span class=\"Error\">{HtmlPage.Encode(s.Error)}</span>",
+            }))));
+
+        pages.MapGet("/traces", () => Html(new HtmlPage("Traces", refreshSeconds: 5).Table(
+            ["Started", "Trace", "Services", "Duration", "Spans", "Errors"],
+            store.GetTraces().Select(t => new[]
+            {
+                Text($"{t.Start:HH:mm:ss.fff}"),
+                $"<a href=\"/traces/{HtmlPage.Encode(t.TraceId)}\">{HtmlPage.Encode(t.RootName)}</a>",
+                HtmlPage.Encode(string.Join(", ", t.Services)), Text($"{t.Duration.TotalMilliseconds:0.0} ms"),
+                Text($"{t.SpanCount}"), t.ErrorCount > 0 ? Text($"{t.ErrorCount}") : string.Empty,
+            }))));
+
+        pages.MapGet("/traces/{traceId}", (string traceId) =>
+        {
+            var spans = store.GetTrace(traceId.ToLowerInvariant());
+            if (spans.Count == 0)
+            {
+                return Results.Content(new HtmlPage("Trace not found").Raw($"<p>No trace {HtmlPage.Encode(traceId)}.</p>").ToString(), "text/html", statusCode: 404);
+            }
+
+            var start = spans.Min(s => s.Start);
+            var total = Math.Max(1, (spans.Max(s => s.End) - start).TotalMilliseconds);
+            var ordered = Waterfall(spans);
+            var page = new HtmlPage($"Trace {traceId}").Table(
+                ["Service", "Span", "Kind", "Duration", "Timeline", "Attributes"],
+                ordered.Select(item => new[]
+                {
+                    HtmlPage.Encode(item.Span.Service),
+                    $"<span style=\"padding-left:{item.Depth * 1.2:0.0}rem\" class=\"{HtmlPage.Encode(item.Span.Status)}\">{HtmlPage.Encode(item.Span.Name)}</span>"
+                        + string.Concat(item.Span.Links.Select(l => $" <a class=\"muted\" href=\"/traces/{HtmlPage.Encode(l.TraceId)}\">link</a>")),
+                    HtmlPage.Encode(item.Span.Kind),
+                    Text($"{item.Span.Duration.TotalMilliseconds:0.00} ms"),
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"<div style=\"margin-left:{(item.Span.Start - start).TotalMilliseconds / total * 100:0.0}%;width:{Math.Max(0.5, item.Span.Duration.TotalMilliseconds / total * 100):0.0}%\" class=\"bar\"></div>"),
+                    "<code>" + HtmlPage.Encode(string.Join("; ", item.Span.Attributes.Select(a => $"{a.Key}={a.Value}"))) + "</code>",
+                }),
+                i => ordered[i].Span.Kind);
+            return Html(page);
+        });
+
+        pages.MapGet("/logs", (string? service, string? text, string? traceId) => Html(new HtmlPage("Structured logs", refreshSeconds: 5).Table(
+            ["Time", "Service", "Level", "Category", "Message", "Trace"],
+            store.GetLogs(service, 0, text, traceId, 500).Select(l => new[]
+            {
+                Text($"{l.Time:HH:mm:ss.fff}"), HtmlPage.Encode(l.Service), $"<span class=\"{(l.SeverityNumber >= 17 ? "Error" : "")}\">{HtmlPage.Encode(l.Severity)}</span>",
+                HtmlPage.Encode(l.Category), HtmlPage.Encode(l.Message),
+                l.TraceId is null ? string.Empty : $"<a href=\"/traces/{HtmlPage.Encode(l.TraceId)}\">trace</a>",
+            }))));
+        return pages;
+    }
+
+    private static IResult Html(HtmlPage page) => Results.Content(page.ToString(), "text/html; charset=utf-8");
+
+    /// <summary>Spans in tree order (parents before children, siblings by start) with their depth.</summary>
+    private static List<(StoredSpan Span, int Depth)> Waterfall(IReadOnlyList<StoredSpan> spans)
+    {
+        var ids = spans.Select(s => s.SpanId).ToHashSet();
+        var children = spans.Where(s => s.ParentSpanId is not null && ids.Contains(s.ParentSpanId)).ToLookup(s => s.ParentSpanId!);
+        var result = new List<(StoredSpan, int)>();
+        void Visit(StoredSpan span, int depth)
+        {
+            result.Add((span, depth));
+            foreach (var child in children[span.SpanId].OrderBy(c => c.Start))
+            {
+                Visit(child, depth + 1);
+            }
+        }
+
+        foreach (var root in spans.Where(s => s.ParentSpanId is null || !ids.Contains(s.ParentSpanId)).OrderBy(s => s.Start))
+        {
+            Visit(root, 0);
+        }
+
+        return result;
+    }
+}

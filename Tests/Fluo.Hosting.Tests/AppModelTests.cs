@@ -52,6 +52,7 @@ public sealed class AppModelTests
         using var dashboardApi = new HttpClient { BaseAddress = dashboard.Url };
         var resources = await dashboardApi.GetFromJsonAsync<List<Dictionary<string, object?>>>("/api/resources", cts.Token);
         Assert.Subset(resources!.Select(r => r["name"]!.ToString()!).ToHashSet(), new HashSet<string> { "app", "db", "nats" });
+        Assert.Equal("Healthy", resources!.Single(r => r["name"]!.ToString() == "app")["state"]!.ToString());
 
         // From inside the project: configuration binds the Aspire names, and the database is reachable.
         Assert.Equal(natsCs, await http.GetStringAsync("/config/ConnectionStrings/nats", cts.Token));

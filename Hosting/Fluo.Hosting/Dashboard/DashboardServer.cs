@@ -67,6 +67,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         var otlpPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:OtlpHttpPort", 18890));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, uiPort);

@@ -77,7 +77,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         var app = builder.Build();
         app.MapGroup("/").RequireHost($"*:{otlpPort}").MapOtlpHttp(Store);
         app.MapGroup("/api").RequireHost($"*:{uiPort}").MapDashboardApi(Store, _notifications, _logs);
-        app.MapGroup("/").RequireHost($"*:{uiPort}").MapDashboardPages(Store, _notifications);
+        app.MapGroup("/").RequireHost($"*:{uiPort}").MapDashboardPages(Store, _notifications, _logs);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,10 @@ public sealed class DashboardPagesTests
 
         using var http = new HttpClient { BaseAddress = dashboard.Url };
         var resources = await http.GetStringAsync("/", cts.Token);
-        Assert.Contains("<td>nats</td>", resources, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/console/nats\">nats</a>", resources, StringComparison.Ordinal);
+        Assert.Contains("Server is ready", await http.GetStringAsync("/console/nats", cts.Token), StringComparison.Ordinal);
+        Assert.DoesNotContain("Server is ready", await http.GetStringAsync("/console/nats?q=no-such-line", cts.Token), StringComparison.Ordinal);
+        Assert.Equal(404, (int)(await http.GetAsync("/console/nope", cts.Token)).StatusCode);
         Assert.Contains("Healthy", resources, StringComparison.Ordinal);
 
         var traces = await http.GetStringAsync("/traces", cts.Token);

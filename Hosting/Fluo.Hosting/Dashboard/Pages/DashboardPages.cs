@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fluo.Hosting.Dashboard.Telemetry;
+using Fluo.Hosting.Logs;
 using Fluo.Hosting.Orchestration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,24 +9,41 @@ using Microsoft.AspNetCore.Routing;
 namespace Fluo.Hosting.Dashboard.Pages;
 
 /// <summary>
-/// The dashboard's pages: resources, traces (list and waterfall, where NATS hops show as producer and consumer
+/// The dashboard's pages: resources, console logs per resource (with search), traces (list and waterfall, where NATS hops show as producer and consumer
 /// spans and links lead to the linked trace) and structured logs. They refresh themselves every few seconds.
 /// </summary>
-internal static class DashboardPages
+internal static partial class DashboardPages
 {
     private static string Text(FormattableString value) => HtmlPage.Encode(value.ToString(CultureInfo.InvariantCulture));
 
-    public static RouteGroupBuilder MapDashboardPages(this RouteGroupBuilder pages, TelemetryStore store, ResourceNotificationService notifications)
+    public static RouteGroupBuilder MapDashboardPages(this RouteGroupBuilder pages, TelemetryStore store, ResourceNotificationService notifications, ResourceLoggerService logs)
     {
         pages.MapGet("/", () => Html(new HtmlPage("Resources", refreshSeconds: 3).Table(
             ["Name", "Type", "State", "Replicas", "Restarts", "Endpoints", "Error"],
             notifications.Snapshots.OrderBy(s => s.Name).Select(s => new[]
             {
-                HtmlPage.Encode(s.Name), HtmlPage.Encode(s.Type), HtmlPage.Encode(s.State.ToString()),
+                $"<a href=\"/console/{HtmlPage.Encode(s.Name)}\">{HtmlPage.Encode(s.Name)}</a>", HtmlPage.Encode(s.Type), HtmlPage.Encode(s.State.ToString()),
                 Text($"{s.Replicas.Count}"), Text($"{s.RestartCount}"),
                 string.Join(" ", s.Urls.Select(u => $"<a href=\"{HtmlPage.Encode(u)}\">{HtmlPage.Encode(u)}</a>")),
                 $"<span class=\"Error\">{HtmlPage.Encode(s.Error)}</span>",
             }))));
+
+        pages.MapGet("/console/{name}", (string name, string? q) =>
+        {
+            if (notifications.TryGet(name) is null)
+            {
+                return Results.Content(new HtmlPage("Resource not found").Raw($"<p>No resource {HtmlPage.Encode(name)}.</p>").ToString(), "text/html", statusCode: 404);
+            }
+
+            var lines = logs.GetLogs(name).Where(l => q is null || l.Text.Contains(q, StringComparison.OrdinalIgnoreCase)).TakeLast(2000);
+            return Html(new HtmlPage($"Console: {name}", refreshSeconds: 3)
+                .Raw($"<form><input name=\"q\" value=\"{HtmlPage.Encode(q)}\" placeholder=\"search\"></form>")
+                .Table(["Time", "Replica", "Line"], lines.Select(l => new[]
+                {
+                    Text($"{l.Timestamp:HH:mm:ss.fff}"), Text($"{l.Replica}"),
+                    $"<code class=\"{(l.IsError ? "Error" : "")}\">{HtmlPage.Encode(AnsiEscapes().Replace(l.Text, string.Empty))}</code>",
+                })));
+        });
 
         pages.MapGet("/traces", () => Html(new HtmlPage("Traces", refreshSeconds: 5).Table(
             ["Started", "Trace", "Services", "Duration", "Spans", "Errors"],
@@ -75,6 +93,9 @@ internal static class DashboardPages
             }))));
         return pages;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
+    private static partial System.Text.RegularExpressions.Regex AnsiEscapes();
 
     private static IResult Html(HtmlPage page) => Results.Content(page.ToString(), "text/html; charset=utf-8");
 

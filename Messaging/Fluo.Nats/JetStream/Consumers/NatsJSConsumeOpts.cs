@@ -1,0 +1,29 @@
+namespace Fluo.Nats.JetStream;
+
+/// <summary>Options of a continuous consume (ADR-37).</summary>
+public sealed record NatsJSConsumeOpts
+{
+    /// <summary>Messages asked for at most at any time (also bounds the client buffer).</summary>
+    public int MaxMsgs { get; init; } = 1000;
+
+    /// <summary>Pull again when fewer than this many requested messages are outstanding (null: half of <see cref="MaxMsgs"/>).</summary>
+    public int? ThresholdMsgs { get; init; }
+
+    /// <summary>How long each pull stays open on the server (at least 1 s).</summary>
+    public TimeSpan Expires { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Heartbeat the server sends while a pull is open and idle (null: half of <see cref="Expires"/>, between
+    /// 0.5 s and 30 s). Twice this without any message or heartbeat counts as a dead pull: pull again.
+    /// </summary>
+    public TimeSpan? IdleHeartbeat { get; init; }
+
+    /// <summary>
+    /// After <c>409 Consumer Deleted</c>, how long to wait for the consumer to be recreated before the consume
+    /// fails with <see cref="NatsJSTerminalStatusException"/>. Zero fails at once.
+    /// </summary>
+    public TimeSpan ConsumerDeletedWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal TimeSpan Heartbeat =>
+        IdleHeartbeat ?? TimeSpan.FromTicks(Math.Clamp(Expires.Ticks / 2, TimeSpan.FromMilliseconds(500).Ticks, TimeSpan.FromSeconds(30).Ticks));
+}

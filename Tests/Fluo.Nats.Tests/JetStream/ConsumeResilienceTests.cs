@@ -1,0 +1,91 @@
+using Fluo.Nats.JetStream;
+using Fluo.Nats.Tests.Core;
+using Fluo.Testing.Nats;
+
+namespace Fluo.Nats.Tests.JetStream;
+
+public class ConsumeResilienceTests
+{
+    [Fact]
+    public async Task Consume_continues_across_a_server_restart_and_file_storage_keeps_the_stream()
+    {
+        await using var server = await NatsServer.StartAsync();
+        var (connection, js) = await JS.ConnectAsync(server.Url);
+        await using var _ = connection;
+        var name = JS.Name("RST");
+        await js.StreamAsync(name, storage: StreamStorage.File);
+        var consumer = await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c"));
+        for (var i = 0; i < 50; i++)
+        {
+            await js.PublishAsync($"{name}.x", i);
+        }
+
+        using var cts = new CancellationTokenSource();
+        await using var messages = consumer.ConsumeAsync<int>(JS.FastConsume(20), cancellationToken: cts.Token).GetAsyncEnumerator();
+        var before = await messages.TakeAsync(30);
+        Assert.Equal(Enumerable.Range(0, 30), before.Select(m => m.Data));
+
+        await server.RestartAsync();
+        await connection.PingAsync();
+        var state = (await js.GetStreamAsync(name)).State;
+        Assert.Equal(50ul, state.Messages);
+        Assert.Equal(50ul, state.LastSeq);
+
+        for (var i = 50; i < 80; i++)
+        {
+            await js.PublishAsync($"{name}.x", i);
+        }
+
+        var after = await messages.TakeAsync(50);
+        var all = before.Concat(after).Select(m => m.Metadata!.StreamSequence).Distinct().Order().ToList();
+        Assert.Equal(Enumerable.Range(1, 80).Select(i => (ulong)i), all);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task Consume_waits_out_a_consumer_being_deleted_and_recreated()
+    {
+        await using var server = await NatsServer.StartAsync();
+        var (connection, js) = await JS.ConnectAsync(server.Url);
+        await using var _ = connection;
+        var name = JS.Name("RECR");
+        await js.StreamAsync(name, StreamRetention.WorkQueue);
+        var consumer = await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c"));
+        await js.PublishAsync($"{name}.x", 1);
+
+        using var cts = new CancellationTokenSource();
+        await using var messages = consumer.ConsumeAsync<int>(JS.FastConsume(), cancellationToken: cts.Token).GetAsyncEnumerator();
+        Assert.Equal(1, (await messages.TakeAsync(1))[0].Data);
+
+        await js.DeleteConsumerAsync(name, "c");
+        await Task.Delay(300);
+        await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c"));
+        await js.PublishAsync($"{name}.x", 2);
+        Assert.Equal(2, (await messages.TakeAsync(1))[0].Data);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task Consume_fails_loudly_when_the_consumer_is_deleted_for_good()
+    {
+        await using var server = await NatsServer.StartAsync();
+        var (connection, js) = await JS.ConnectAsync(server.Url);
+        await using var _ = connection;
+        var name = JS.Name("GONE");
+        await js.StreamAsync(name);
+        var consumer = await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c"));
+        var consume = Task.Run(async () =>
+        {
+            await foreach (var msg in consumer.ConsumeAsync<int>(JS.FastConsume() with { ConsumerDeletedWait = TimeSpan.FromSeconds(1) }))
+            {
+                await msg.AckAsync();
+            }
+        });
+
+        await TestConnections.WaitForAsync(() => js.GetConsumerInfoAsync(name, "c").AsTask().Result.NumWaiting > 0, "the pull to be waiting");
+        await js.DeleteConsumerAsync(name, "c");
+        var error = await Assert.ThrowsAsync<NatsJSTerminalStatusException>(() => consume.WaitAsync(TestConnections.Wait * 2));
+        Assert.Equal(409, error.Code);
+        Assert.Contains("Consumer Deleted", error.Description, StringComparison.OrdinalIgnoreCase);
+    }
+}

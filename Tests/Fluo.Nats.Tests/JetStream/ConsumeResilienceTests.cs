@@ -6,8 +6,10 @@ namespace Fluo.Nats.Tests.JetStream;
 
 public class ConsumeResilienceTests
 {
-    [Fact]
-    public async Task Consume_continues_across_a_server_restart_and_file_storage_keeps_the_stream()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Consume_continues_across_a_server_restart_and_file_storage_keeps_the_stream(bool kill)
     {
         await using var server = await NatsServer.StartAsync();
         var (connection, js) = await JS.ConnectAsync(server.Url);
@@ -25,7 +27,7 @@ public class ConsumeResilienceTests
         var before = await messages.TakeAsync(30);
         Assert.Equal(Enumerable.Range(0, 30), before.Select(m => m.Data));
 
-        await server.RestartAsync();
+        await server.RestartAsync(kill);
         await connection.PingAsync();
         var state = (await js.GetStreamAsync(name)).State;
         Assert.Equal(50ul, state.Messages);
@@ -36,9 +38,26 @@ public class ConsumeResilienceTests
             await js.PublishAsync($"{name}.x", i);
         }
 
-        var after = await messages.TakeAsync(50);
-        var all = before.Concat(after).Select(m => m.Metadata!.StreamSequence).Distinct().Order().ToList();
-        Assert.Equal(Enumerable.Range(1, 80).Select(i => (ulong)i), all);
+        var seen = before.Select(m => m.Metadata!.StreamSequence).ToHashSet();
+        var redelivered = 0;
+        while (seen.Count < 80)
+        {
+            var msg = (await messages.TakeAsync(1))[0];
+            if (!seen.Add(msg.Metadata!.StreamSequence))
+            {
+                redelivered++;
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 80).Select(i => (ulong)i), seen.Order());
+
+        // A graceful stop flushes the consumer's ack state; after kill -9 2.9.10 may have lost recent acks (even
+        // double-acked ones), so some messages come again: at-least-once, never lost.
+        if (!kill)
+        {
+            Assert.Equal(0, redelivered);
+        }
+
         await cts.CancelAsync();
     }
 

@@ -14,7 +14,7 @@ internal enum PullStatusKind
     /// <summary>404/408, <c>409 Message Size Exceeds MaxBytes</c>: this pull is over; subtract its pendings.</summary>
     PullEnded,
 
-    /// <summary><c>409 Leadership Change</c>: every pull is gone; pull again.</summary>
+    /// <summary><c>409 Leadership Change</c>, <c>409 Server Shutdown</c>: every pull is gone; pull again.</summary>
     Reset,
 
     /// <summary><c>409 Consumer Deleted</c>.</summary>
@@ -48,6 +48,7 @@ internal static class PullStatus
             400 => PullStatusKind.Terminal,
             409 when text.Contains("Consumer Deleted", StringComparison.OrdinalIgnoreCase) => PullStatusKind.ConsumerDeleted,
             409 when text.Contains("Leadership Change", StringComparison.OrdinalIgnoreCase) => PullStatusKind.Reset,
+            409 when text.Contains("Server Shutdown", StringComparison.OrdinalIgnoreCase) => PullStatusKind.Reset,
             409 when text.Contains("Message Size Exceeds MaxBytes", StringComparison.OrdinalIgnoreCase) => PullStatusKind.PullEnded,
             409 when text.Contains("push based", StringComparison.OrdinalIgnoreCase) => PullStatusKind.Terminal,
             409 when text.Contains("Exceeded MaxRequest", StringComparison.OrdinalIgnoreCase) => PullStatusKind.Terminal,

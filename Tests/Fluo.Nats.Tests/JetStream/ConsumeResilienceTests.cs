@@ -107,4 +107,26 @@ public class ConsumeResilienceTests
         Assert.Equal(409, error.Code);
         Assert.Contains("Consumer Deleted", error.Description, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task A_dead_pull_is_noticed_by_missing_heartbeats_and_pulled_again()
+    {
+        await using var server = await NatsServer.StartAsync();
+        var (connection, js) = await JS.ConnectAsync(server.Url);
+        await using var _ = connection;
+        var name = JS.Name("DEAD");
+        await js.StreamAsync(name);
+
+        // Pulls for a consumer that does not exist yet vanish without any status (2.9.10): only the missing
+        // heartbeats tell the consume that nothing is listening.
+        var consumer = new NatsJSConsumer((NatsJSContext)js, new ConsumerInfo { StreamName = name, Name = "late" });
+        using var cts = new CancellationTokenSource();
+        await using var messages = consumer.ConsumeAsync<int>(JS.FastConsume(), cancellationToken: cts.Token).GetAsyncEnumerator();
+        var first = messages.TakeAsync(1);
+        await Task.Delay(500);
+        await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("late"));
+        await js.PublishAsync($"{name}.x", 7);
+        Assert.Equal(7, (await first)[0].Data);
+        await cts.CancelAsync();
+    }
 }

@@ -56,6 +56,24 @@ public class PullConsumerTests(NatsServerFixture fixture) : IClassFixture<NatsSe
     }
 
     [Fact]
+    public async Task A_fetch_whose_max_bytes_is_too_small_ends_at_once()
+    {
+        var (connection, js) = await JS.ConnectAsync(Url);
+        await using var _ = connection;
+        var name = JS.Name("BYTES");
+        await js.StreamAsync(name);
+        await js.PublishAsync($"{name}.x", new string('x', 1000));
+        var consumer = await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c"));
+
+        // 409 Message Size Exceeds MaxBytes ends the pull; it is not an error and does not wait for the expiry.
+        var clock = Stopwatch.StartNew();
+        Assert.Empty(await consumer.FetchAsync<string>(new NatsJSFetchOpts { MaxMsgs = 5, MaxBytes = 100, Expires = TimeSpan.FromSeconds(30) }).ToListAsync());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), "the fetch waited for the expiry");
+        var fits = await consumer.FetchAsync<string>(new NatsJSFetchOpts { MaxMsgs = 5, MaxBytes = 4096, Expires = TimeSpan.FromSeconds(1) }).ToListAsync();
+        Assert.Single(fits);
+    }
+
+    [Fact]
     public async Task A_work_queue_gives_each_message_to_exactly_one_of_the_consumers_replicas()
     {
         var (c1, js1) = await JS.ConnectAsync(Url);

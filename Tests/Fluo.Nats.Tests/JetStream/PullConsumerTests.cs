@@ -167,7 +167,7 @@ public class PullConsumerTests(NatsServerFixture fixture) : IClassFixture<NatsSe
         await js.StreamAsync(name);
         await js.PublishAsync($"{name}.x", "poison");
         await js.PublishAsync($"{name}.x", "slow");
-        var consumer = await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c") { AckWait = TimeSpan.FromSeconds(1) });
+        var consumer = await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c") { AckWait = TimeSpan.FromSeconds(2) });
 
         var poison = (await consumer.NextAsync<string>(TimeSpan.FromSeconds(10)))!.Value;
         await poison.AckTerminateAsync();
@@ -180,9 +180,10 @@ public class PullConsumerTests(NatsServerFixture fixture) : IClassFixture<NatsSe
         }
 
         await slow.AckSyncAsync();
-        Assert.Null(await consumer.NextAsync<string>(TimeSpan.FromSeconds(3)));
+        Assert.Null(await consumer.NextAsync<string>(TimeSpan.FromSeconds(4)));
         await consumer.RefreshAsync();
         Assert.Equal(0, consumer.Info.NumRedelivered);
+        Assert.Equal(2ul, consumer.Info.AckFloor.StreamSeq);
     }
 
     [Fact]

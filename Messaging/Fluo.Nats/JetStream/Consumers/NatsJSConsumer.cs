@@ -88,6 +88,11 @@ internal sealed class NatsJSConsumer : INatsJSConsumer
     {
         opts ??= new NatsJSConsumeOpts();
         ArgumentOutOfRangeException.ThrowIfLessThan(opts.MaxMsgs, 1, nameof(opts));
+        if (opts.Expires < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("Expires must be at least 1 s.", nameof(opts));
+        }
+
         if (opts.Heartbeat * 2 > opts.Expires)
         {
             throw new ArgumentException("IdleHeartbeat must be at most half of Expires (the server refuses it otherwise).", nameof(opts));

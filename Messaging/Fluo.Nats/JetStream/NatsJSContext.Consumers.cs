@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Fluo.Nats.JetStream.Serialization;
 
 namespace Fluo.Nats.JetStream;
@@ -60,54 +59,18 @@ public sealed partial class NatsJSContext
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<string> ListConsumerNamesAsync(string stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<string> ListConsumerNamesAsync(string stream, CancellationToken cancellationToken = default)
     {
         ValidateName(stream, nameof(stream));
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync($"CONSUMER.NAMES.{stream}", new OffsetRequest(offset), NatsJSJsonContext.Default.OffsetRequest, NatsJSJsonContext.Default.ConsumerNamesResponse, cancellationToken).ConfigureAwait(false);
-            if (page.Consumers is not { Count: > 0 } names)
-            {
-                yield break;
-            }
-
-            foreach (var name in names)
-            {
-                yield return name;
-            }
-
-            offset += names.Count;
-            if (offset >= page.Total)
-            {
-                yield break;
-            }
-        }
+        return PageAsync($"CONSUMER.NAMES.{stream}", offset => new OffsetRequest(offset), NatsJSJsonContext.Default.OffsetRequest,
+            NatsJSJsonContext.Default.ConsumerNamesResponse, page => (page.Consumers, page.Total), cancellationToken);
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ConsumerInfo> ListConsumersAsync(string stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ConsumerInfo> ListConsumersAsync(string stream, CancellationToken cancellationToken = default)
     {
         ValidateName(stream, nameof(stream));
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync($"CONSUMER.LIST.{stream}", new OffsetRequest(offset), NatsJSJsonContext.Default.OffsetRequest, NatsJSJsonContext.Default.ConsumerListResponse, cancellationToken).ConfigureAwait(false);
-            if (page.Consumers is not { Count: > 0 } consumers)
-            {
-                yield break;
-            }
-
-            foreach (var info in consumers)
-            {
-                yield return info;
-            }
-
-            offset += consumers.Count;
-            if (offset >= page.Total)
-            {
-                yield break;
-            }
-        }
+        return PageAsync($"CONSUMER.LIST.{stream}", offset => new OffsetRequest(offset), NatsJSJsonContext.Default.OffsetRequest,
+            NatsJSJsonContext.Default.ConsumerListResponse, page => (page.Consumers, page.Total), cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Fluo.Nats.JetStream.Serialization;
 using Fluo.Nats.Protocol;
 
@@ -59,54 +58,14 @@ public sealed partial class NatsJSContext
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<string> ListStreamNamesAsync(string? subject = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync("STREAM.NAMES", new StreamNamesRequest(offset, subject), NatsJSJsonContext.Default.StreamNamesRequest, NatsJSJsonContext.Default.StreamNamesResponse, cancellationToken).ConfigureAwait(false);
-            if (page.Streams is not { Count: > 0 } names)
-            {
-                yield break;
-            }
-
-            foreach (var name in names)
-            {
-                yield return name;
-            }
-
-            offset += names.Count;
-            if (offset >= page.Total)
-            {
-                yield break;
-            }
-        }
-    }
+    public IAsyncEnumerable<string> ListStreamNamesAsync(string? subject = null, CancellationToken cancellationToken = default) =>
+        PageAsync("STREAM.NAMES", offset => new StreamNamesRequest(offset, subject), NatsJSJsonContext.Default.StreamNamesRequest,
+            NatsJSJsonContext.Default.StreamNamesResponse, page => (page.Streams, page.Total), cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<StreamInfo> ListStreamsAsync(string? subject = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync("STREAM.LIST", new StreamNamesRequest(offset, subject), NatsJSJsonContext.Default.StreamNamesRequest, NatsJSJsonContext.Default.StreamListResponse, cancellationToken).ConfigureAwait(false);
-            if (page.Streams is not { Count: > 0 } streams)
-            {
-                yield break;
-            }
-
-            foreach (var info in streams)
-            {
-                yield return info;
-            }
-
-            offset += streams.Count;
-            if (offset >= page.Total)
-            {
-                yield break;
-            }
-        }
-    }
+    public IAsyncEnumerable<StreamInfo> ListStreamsAsync(string? subject = null, CancellationToken cancellationToken = default) =>
+        PageAsync("STREAM.LIST", offset => new StreamNamesRequest(offset, subject), NatsJSJsonContext.Default.StreamNamesRequest,
+            NatsJSJsonContext.Default.StreamListResponse, page => (page.Streams, page.Total), cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<StoredMsg> GetMsgAsync(string stream, StreamMsgGetRequest request, CancellationToken cancellationToken = default)

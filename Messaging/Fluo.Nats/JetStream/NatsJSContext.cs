@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Fluo.Nats.JetStream.Internal;
@@ -40,6 +41,37 @@ public sealed partial class NatsJSContext : INatsJSContext
 
     internal ValueTask<TResponse> RequestAsync<TResponse>(string operation, JsonTypeInfo<TResponse> response, CancellationToken cancellationToken) =>
         SendAsync(operation, ReadOnlyMemory<byte>.Empty, response, cancellationToken);
+
+    /// <summary>
+    /// Walks a paged list API (names or infos of streams or consumers) from offset 0 until the server's total is
+    /// reached or a page comes back empty.
+    /// </summary>
+    internal async IAsyncEnumerable<TItem> PageAsync<TRequest, TPage, TItem>(string operation, Func<int, TRequest> request,
+        JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TPage> pageInfo, Func<TPage, (IReadOnlyList<TItem>? Items, int Total)> items,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var page = await RequestAsync(operation, request(offset), requestInfo, pageInfo, cancellationToken).ConfigureAwait(false);
+            var (list, total) = items(page);
+            if (list is not { Count: > 0 })
+            {
+                yield break;
+            }
+
+            foreach (var item in list)
+            {
+                yield return item;
+            }
+
+            offset += list.Count;
+            if (offset >= total)
+            {
+                yield break;
+            }
+        }
+    }
 
     internal ValueTask<TResponse> RequestAsync<TRequest, TResponse>(string operation, TRequest request, JsonTypeInfo<TRequest> requestInfo, JsonTypeInfo<TResponse> response, CancellationToken cancellationToken) =>
         SendAsync(operation, JsonSerializer.SerializeToUtf8Bytes(request, requestInfo), response, cancellationToken);

@@ -64,6 +64,17 @@ internal sealed class BenchContext : IAsyncDisposable
 
     public NatsConnection Publisher { get; }
 
+    /// <summary>Publishes <paramref name="count"/> messages of <see cref="Payload"/> to <paramref name="subject"/>, then flushes.</summary>
+    public async Task PublishAllAsync(string subject, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Publisher.PublishAsync(subject, Payload);
+        }
+
+        await Publisher.FlushAsync();
+    }
+
     /// <summary>The second connection (subscriber or responder); null in pub mode.</summary>
     public NatsConnection? Subscriber { get; }
 

@@ -8,15 +8,8 @@ internal sealed class PubMode(BenchContext context) : IBenchMode
     public async Task<TimeSpan> RunAsync(int count)
     {
         var subject = context.NextSubject("pub");
-        var connection = context.Publisher;
-        var payload = context.Payload;
         var watch = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            await connection.PublishAsync(subject, payload);
-        }
-
-        await connection.FlushAsync();
+        await context.PublishAllAsync(subject, count);
         return watch.Elapsed;
     }
 

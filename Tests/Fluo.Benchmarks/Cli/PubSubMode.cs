@@ -35,15 +35,8 @@ internal sealed class PubSubMode(BenchContext context) : IBenchMode
             }
         });
 
-        var connection = context.Publisher;
-        var payload = context.Payload;
         var watch = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            await connection.PublishAsync(subject, payload);
-        }
-
-        await connection.FlushAsync();
+        await context.PublishAllAsync(subject, count);
         var last = -1;
         while (!reader.IsCompleted)
         {

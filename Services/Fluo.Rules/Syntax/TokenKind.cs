@@ -1,0 +1,35 @@
+namespace Fluo.Rules.Syntax;
+
+/// <summary>The kinds of token the lexer produces.</summary>
+internal enum TokenKind
+{
+    End,
+    Identifier,
+    String,
+    Number,
+    Duration,
+    True,
+    False,
+    Null,
+    Status,
+    And,
+    Or,
+    Not,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Matches,
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    OpenParen,
+    CloseParen,
+    OpenBracket,
+    CloseBracket,
+    Dot,
+    Comma,
+    Minus,
+}

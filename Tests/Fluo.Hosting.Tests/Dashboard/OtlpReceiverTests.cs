@@ -154,16 +154,40 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
         garbage.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         using var bad = await client.PostAsync("/v1/traces", garbage);
         Assert.Equal(400, (int)bad.StatusCode);
-        var status = Fluo.Hosting.Dashboard.Otlp.Proto.RpcStatus.Parser.ParseFrom(await bad.Content.ReadAsByteArrayAsync());
+        var status = Google.Rpc.Status.Parser.ParseFrom(await bad.Content.ReadAsByteArrayAsync());
         Assert.Contains("not a valid OTLP", status.Message, StringComparison.Ordinal);
 
-        using var json = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-        Assert.Equal(415, (int)(await client.PostAsync("/v1/logs", json)).StatusCode);
+        using var text = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain");
+        Assert.Equal(415, (int)(await client.PostAsync("/v1/logs", text)).StatusCode);
 
         using var empty = new ByteArrayContent([]);
         empty.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         Assert.Equal(200, (int)(await client.PostAsync("/v1/traces", empty)).StatusCode);
         Assert.Equal(0, _store.Counts.Spans);
+    }
+
+    [Fact]
+    public async Task Otlp_json_is_accepted_and_answered_in_json()
+    {
+        using var client = new HttpClient { BaseAddress = _address };
+        const string traceId = "5b8efff798038103d269b633813fc60c";
+        using var json = new StringContent($$$"""
+            {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-api"}}]},
+              "scopeSpans":[{"scope":{"name":"manual"},"spans":[{"traceId":"{{{traceId}}}","spanId":"eee19b7ec3c1b174",
+                "name":"GET /rules","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000",
+                "attributes":[{"key":"http.response.status_code","value":{"intValue":"503"}}],"status":{"code":2}}]}]}]}
+            """, System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/v1/traces", json);
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+        var span = Assert.Single(_store.GetTrace(traceId));
+        Assert.Equal(("json-api", "Server", "Error", "503", TimeSpan.FromSeconds(1)), (span.Service, span.Kind, span.Status, span.Attributes["http.response.status_code"], span.Duration));
+
+        using var broken = new StringContent("{\"resourceSpans\": [", System.Text.Encoding.UTF8, "application/json");
+        using var bad = await client.PostAsync("/v1/traces", broken);
+        Assert.Equal((400, "application/json"), ((int)bad.StatusCode, bad.Content.Headers.ContentType!.MediaType));
+        Assert.Contains("\"message\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,38 +1,31 @@
-using System.Globalization;
-using Fluo.Hosting.Dashboard.Otlp.Proto;
 using Fluo.Hosting.Dashboard.Telemetry;
-using Google.Protobuf;
+using Fluo.Otlp.Traces;
+using Fluo.Otlp.Values;
 using Google.Protobuf.Collections;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Metrics.V1;
+using OpenTelemetry.Proto.Trace.V1;
 
 namespace Fluo.Hosting.Dashboard.Otlp;
 
 /// <summary>Turns OTLP messages into the dashboard's records.</summary>
 internal static class OtlpConverter
 {
-    public static List<StoredSpan> Convert(ExportTraceServiceRequest request)
+    /// <summary>The request's spans as stored spans, and the response (partial success when spans had invalid ids).</summary>
+    public static (List<StoredSpan> Spans, ExportTraceServiceResponse Response) Convert(ExportTraceServiceRequest request)
     {
-        var result = new List<StoredSpan>();
-        foreach (var resourceSpans in request.ResourceSpans)
-        {
-            var (service, instance) = Identify(resourceSpans.Resource?.Attributes);
-            foreach (var scopeSpans in resourceSpans.ScopeSpans)
-            {
-                var scope = scopeSpans.Scope?.Name ?? string.Empty;
-                foreach (var span in scopeSpans.Spans)
-                {
-                    result.Add(new StoredSpan(
-                        Hex(span.TraceId), Hex(span.SpanId), span.ParentSpanId.IsEmpty ? null : Hex(span.ParentSpanId), span.Name,
-                        KindName(span.Kind), service, instance, scope, Time(span.StartTimeUnixNano), Time(span.EndTimeUnixNano),
-                        span.Status?.Code switch { Status.Types.StatusCode.Error => "Error", Status.Types.StatusCode.Ok => "Ok", _ => "Unset" },
-                        string.IsNullOrEmpty(span.Status?.Message) ? null : span.Status.Message,
-                        Attributes(span.Attributes),
-                        span.Events.Select(e => new StoredSpanEvent(e.Name, Time(e.TimeUnixNano), Attributes(e.Attributes))).ToList(),
-                        span.Links.Select(l => new StoredSpanLink(Hex(l.TraceId), Hex(l.SpanId), Attributes(l.Attributes))).ToList()));
-                }
-            }
-        }
-
-        return result;
+        var batch = OtlpSpans.Flatten(request);
+        var spans = batch.Spans.Select(span => new StoredSpan(
+            span.TraceId, span.SpanId, span.ParentSpanId, span.Name, KindName(span.Kind), span.ServiceName, span.ServiceInstanceId, span.ScopeName,
+            span.Start, span.End,
+            span.StatusCode switch { Status.Types.StatusCode.Error => "Error", Status.Types.StatusCode.Ok => "Ok", _ => "Unset" },
+            span.StatusMessage, Texts(span.Attributes),
+            span.Events.Select(e => new StoredSpanEvent(e.Name, e.Time, Texts(e.Attributes))).ToList(),
+            span.Links.Select(l => new StoredSpanLink(l.TraceId, l.SpanId, Texts(l.Attributes))).ToList())).ToList();
+        return (spans, batch.ToResponse());
     }
 
     public static List<StoredLog> Convert(ExportLogsServiceRequest request)
@@ -40,7 +33,7 @@ internal static class OtlpConverter
         var result = new List<StoredLog>();
         foreach (var resourceLogs in request.ResourceLogs)
         {
-            var (service, instance) = Identify(resourceLogs.Resource?.Attributes);
+            var (service, instance) = OtlpAttributes.ServiceOf(resourceLogs.Resource);
             foreach (var scopeLogs in resourceLogs.ScopeLogs)
             {
                 var category = scopeLogs.Scope?.Name ?? string.Empty;
@@ -49,8 +42,8 @@ internal static class OtlpConverter
                     var time = log.TimeUnixNano != 0 ? log.TimeUnixNano : log.ObservedTimeUnixNano;
                     result.Add(new StoredLog(Time(time), service, instance, category, log.SeverityNumber,
                         string.IsNullOrEmpty(log.SeverityText) ? SeverityName(log.SeverityNumber) : log.SeverityText,
-                        log.Body is null ? string.Empty : Text(log.Body),
-                        log.TraceId.IsEmpty ? null : Hex(log.TraceId), log.SpanId.IsEmpty ? null : Hex(log.SpanId),
+                        OtlpValue.From(log.Body).ToString(),
+                        log.TraceId.IsEmpty ? null : OtlpSpans.Hex(log.TraceId), log.SpanId.IsEmpty ? null : OtlpSpans.Hex(log.SpanId),
                         Attributes(log.Attributes)));
                 }
             }
@@ -64,7 +57,7 @@ internal static class OtlpConverter
         var result = new List<StoredMetricPoint>();
         foreach (var resourceMetrics in request.ResourceMetrics)
         {
-            var (service, instance) = Identify(resourceMetrics.Resource?.Attributes);
+            var (service, instance) = OtlpAttributes.ServiceOf(resourceMetrics.Resource);
             foreach (var scopeMetrics in resourceMetrics.ScopeMetrics)
             {
                 var meter = scopeMetrics.Scope?.Name ?? string.Empty;
@@ -94,54 +87,12 @@ internal static class OtlpConverter
         return result;
     }
 
-    private static (string Service, string? Instance) Identify(RepeatedField<KeyValue>? attributes)
-    {
-        string service = "unknown_service";
-        string? instance = null;
-        if (attributes is not null)
-        {
-            foreach (var attribute in attributes)
-            {
-                if (attribute.Key == "service.name")
-                {
-                    service = Text(attribute.Value);
-                }
-                else if (attribute.Key == "service.instance.id")
-                {
-                    instance = Text(attribute.Value);
-                }
-            }
-        }
+    private static Dictionary<string, string> Texts(IReadOnlyDictionary<string, OtlpValue> attributes) =>
+        attributes.ToDictionary(a => a.Key, a => a.Value.ToString(), StringComparer.Ordinal);
 
-        return (service, instance);
-    }
+    private static Dictionary<string, string> Attributes(RepeatedField<KeyValue> attributes) => Texts(OtlpAttributes.ToDictionary(attributes));
 
-    private static Dictionary<string, string> Attributes(RepeatedField<KeyValue> attributes)
-    {
-        var result = new Dictionary<string, string>(attributes.Count, StringComparer.Ordinal);
-        foreach (var attribute in attributes)
-        {
-            result[attribute.Key] = attribute.Value is null ? string.Empty : Text(attribute.Value);
-        }
-
-        return result;
-    }
-
-    private static string Text(AnyValue value) => value.ValueCase switch
-    {
-        AnyValue.ValueOneofCase.StringValue => value.StringValue,
-        AnyValue.ValueOneofCase.BoolValue => value.BoolValue ? "true" : "false",
-        AnyValue.ValueOneofCase.IntValue => value.IntValue.ToString(CultureInfo.InvariantCulture),
-        AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue.ToString(CultureInfo.InvariantCulture),
-        AnyValue.ValueOneofCase.ArrayValue => "[" + string.Join(", ", value.ArrayValue.Values.Select(Text)) + "]",
-        AnyValue.ValueOneofCase.KvlistValue => "{" + string.Join(", ", value.KvlistValue.Values.Select(kv => $"{kv.Key}: {(kv.Value is null ? "" : Text(kv.Value))}")) + "}",
-        AnyValue.ValueOneofCase.BytesValue => System.Convert.ToBase64String(value.BytesValue.Span),
-        _ => string.Empty,
-    };
-
-    private static string Hex(ByteString bytes) => System.Convert.ToHexStringLower(bytes.Span);
-
-    private static DateTimeOffset Time(ulong unixNano) => DateTimeOffset.UnixEpoch.AddTicks((long)(unixNano / 100));
+    private static DateTimeOffset Time(ulong unixNano) => OtlpTime.ToDateTimeOffset(unixNano);
 
     private static string KindName(Span.Types.SpanKind kind) => kind switch
     {

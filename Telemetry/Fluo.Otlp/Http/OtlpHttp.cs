@@ -1,0 +1,140 @@
+using System.IO.Compression;
+using Fluo.Otlp.Codec;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+
+namespace Fluo.Otlp.Http;
+
+/// <summary>
+/// OTLP/HTTP request handling shared by Fluo's receivers: reads the body (size limit, gzip), decodes it by
+/// <c>Content-Type</c> (protobuf or JSON), and writes responses and <c>google.rpc.Status</c> errors in the
+/// request's encoding.
+/// </summary>
+public static class OtlpHttp
+{
+    /// <summary>
+    /// Reads and decodes an export request. A refused request gives an <see cref="OtlpHttpError"/>: 415 for another
+    /// content type or content encoding, 413 for a body over <see cref="OtlpHttpOptions.MaxRequestBytes"/>, 400 for
+    /// a body that is not valid OTLP.
+    /// </summary>
+    public static async Task<OtlpReadResult<TRequest>> ReadAsync<TRequest>(
+        HttpRequest request, MessageParser<TRequest> parser, OtlpHttpOptions? options = null, CancellationToken cancellationToken = default)
+        where TRequest : class, IMessage<TRequest>, new()
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(parser);
+        var maxBytes = (options ?? new OtlpHttpOptions()).MaxRequestBytes;
+        if (!OtlpContentTypes.TryParse(request.ContentType, out var encoding))
+        {
+            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type '{request.ContentType}' is not supported: send {OtlpContentTypes.Protobuf} or {OtlpContentTypes.Json}."), encoding);
+        }
+
+        var contentEncoding = request.Headers.ContentEncoding.ToString();
+        var gzip = contentEncoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzip && contentEncoding.Length > 0 && !contentEncoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Encoding '{contentEncoding}' is not supported: send gzip or no encoding."), encoding);
+        }
+
+        if (!gzip && request.ContentLength > maxBytes)
+        {
+            return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
+        }
+
+        byte[] buffer;
+        int length;
+        try
+        {
+            (buffer, length) = await ReadBodyAsync(request.Body, gzip, maxBytes, (int)Math.Min(request.ContentLength ?? 0, maxBytes), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BodyTooLargeException)
+        {
+            return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own MaxRequestBodySize (413) or a broken chunked body (400).
+            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(ex.StatusCode, $"The body could not be read: {ex.Message}"), encoding);
+        }
+        catch (InvalidDataException ex)
+        {
+            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, $"The gzip body could not be decompressed: {ex.Message}"), encoding);
+        }
+
+        try
+        {
+            return OtlpReadResult<TRequest>.Success(OtlpCodec.Decode(buffer.AsSpan(0, length), encoding, parser), encoding);
+        }
+        catch (OtlpFormatException ex)
+        {
+            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, ex.Message), encoding);
+        }
+    }
+
+    /// <summary>Writes a 200 response carrying <paramref name="message"/> (an export response, with partial success if any).</summary>
+    public static Task WriteResponseAsync(HttpResponse response, IMessage message, OtlpEncoding encoding, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(message);
+        return WriteAsync(response, StatusCodes.Status200OK, message, encoding, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="error"/> as its HTTP status with a <c>google.rpc.Status</c> body.</summary>
+    public static Task WriteErrorAsync(HttpResponse response, OtlpHttpError error, OtlpEncoding encoding, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(error);
+        return WriteAsync(response, error.StatusCode, new Google.Rpc.Status { Code = error.RpcCode, Message = error.Message }, encoding, cancellationToken);
+    }
+
+    private static async Task WriteAsync(HttpResponse response, int statusCode, IMessage message, OtlpEncoding encoding, CancellationToken cancellationToken)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = OtlpContentTypes.For(encoding);
+        await response.Body.WriteAsync(OtlpCodec.Encode(message, encoding), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static OtlpHttpError TooLarge(int maxBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The body exceeds the receiver's limit of {maxBytes} bytes.");
+
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, bool gzip, int maxBytes, int expected, CancellationToken cancellationToken)
+    {
+        var source = gzip ? new GZipStream(body, CompressionMode.Decompress, leaveOpen: true) : body;
+        try
+        {
+            var buffer = new byte[Math.Max(expected, 4096)];
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    // Room for one byte past the limit, so an oversize body is noticed without reading all of it.
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBytes + 1L));
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    throw new BodyTooLargeException();
+                }
+            }
+        }
+        finally
+        {
+            if (gzip)
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed class BodyTooLargeException : Exception;
+}

@@ -91,16 +91,30 @@ public sealed class CompiledRule
 
         if (offending.Count == 0)
         {
-            for (var i = 0; i < spans.Count; i++)
-            {
-                if (spans[i] is { } span && string.IsNullOrEmpty(span.ParentSpanId))
-                {
-                    offending.Add(span.SpanId);
-                }
-            }
+            AddRoots(spans, offending);
         }
 
         return new RuleEvaluation(true, offending);
+    }
+
+    /// <summary>The spans without a parent; in a partial trace that has none, the spans whose parent is not in the trace.</summary>
+    private static void AddRoots(IReadOnlyList<TraceSpan> spans, List<string> into)
+    {
+        foreach (var span in spans)
+        {
+            if (span is not null && string.IsNullOrEmpty(span.ParentSpanId))
+            {
+                into.Add(span.SpanId);
+            }
+        }
+
+        if (into.Count > 0)
+        {
+            return;
+        }
+
+        var ids = spans.Where(s => s is not null).Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);
+        into.AddRange(spans.Where(s => s is not null && !ids.Contains(s.ParentSpanId!)).Select(s => s.SpanId));
     }
 
     private static bool AnyMatches(Func<EvalContext, bool>[] predicates, EvalContext context)

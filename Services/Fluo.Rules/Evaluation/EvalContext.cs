@@ -87,6 +87,8 @@ internal sealed class EvalContext
 
     private static double ComputeTraceDuration(IReadOnlyList<TraceSpan> spans)
     {
+        // Offsets from one span's start keep the arithmetic exact: absolute ticks exceed a double's 53-bit mantissa.
+        long? origin = null;
         var first = double.PositiveInfinity;
         var last = double.NegativeInfinity;
         for (var i = 0; i < spans.Count; i++)
@@ -96,7 +98,8 @@ internal sealed class EvalContext
                 continue;
             }
 
-            var start = span.Start.UtcTicks / (double)TimeSpan.TicksPerMillisecond;
+            origin ??= span.Start.UtcTicks;
+            var start = (span.Start.UtcTicks - origin.Value) / (double)TimeSpan.TicksPerMillisecond;
             var end = start + span.DurationMs;
 
             // Written as comparisons, not Math.Min/Max, so a NaN duration is ignored instead of poisoning the result.

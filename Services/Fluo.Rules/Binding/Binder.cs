@@ -135,7 +135,10 @@ internal sealed class Binder
         var isField = owner is "span" or "trace";
         var at = isField ? new NameSyntax(member.Member, member.MemberStart, member.End) : (SyntaxNode)member;
         var known = isField ? $"; {owner} fields are {KnownFields(owner!)}" : string.Empty;
-        var suggestion = Suggest(path, Fields.AllPaths);
+        // A misspelt field is judged by its own length, so 'span.kind' does not suggest 'span.id'.
+        var suggestion = isField
+            ? Suggest(member.Member, Fields.AllPaths.Where(p => p.StartsWith(owner + ".", StringComparison.Ordinal)).Select(p => p[(owner!.Length + 1)..]), owner + ".")
+            : Suggest(path, Fields.AllPaths);
         return Error(at, $"unknown {(isField ? "field" : "name")} '{path}'{(suggestion.Length > 0 ? suggestion : known)}");
     }
 
@@ -333,8 +336,8 @@ internal sealed class Binder
         _ => false,
     };
 
-    private static string Suggest(string written, IEnumerable<string> candidates) =>
-        Suggestions.Closest(written, candidates) is { } best ? $"; did you mean '{best}'?" : string.Empty;
+    private static string Suggest(string written, IEnumerable<string> candidates, string prefix = "") =>
+        Suggestions.Closest(written, candidates) is { } best ? $"; did you mean '{prefix}{best}'?" : string.Empty;
 
     private BoundError Error(SyntaxNode at, string message)
     {

@@ -6,6 +6,13 @@ internal static class Suggestions
     /// <summary>The closest candidate within a small edit distance (case differences count as nearly nothing), or null.</summary>
     public static string? Closest(string written, IEnumerable<string> candidates)
     {
+        // 'has' for 'trace.has': the written name is the last segment of a known path.
+        var qualified = candidates.FirstOrDefault(c => c.EndsWith("." + written, StringComparison.OrdinalIgnoreCase));
+        if (qualified is not null)
+        {
+            return qualified;
+        }
+
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)

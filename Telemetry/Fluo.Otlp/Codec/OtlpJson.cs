@@ -18,6 +18,11 @@ public static class OtlpJson
     public static T Parse<T>(ReadOnlySpan<byte> utf8Json)
         where T : IMessage<T>, new()
     {
+        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new OtlpFormatException($"The body is empty: an OTLP/JSON {typeof(T).Name} is at least {{}}.");
+        }
+
         var json = OtlpJsonRewriter.ForParsing(utf8Json);
         try
         {

@@ -180,7 +180,7 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
         using var response = await client.PostAsync("/v1/traces", json);
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+        Assert.Equal("{ }", await response.Content.ReadAsStringAsync());
         var span = Assert.Single(_store.GetTrace(traceId));
         Assert.Equal(("json-api", "Server", "Error", "503", TimeSpan.FromSeconds(1)), (span.Service, span.Kind, span.Status, span.Attributes["http.response.status_code"], span.Duration));
 

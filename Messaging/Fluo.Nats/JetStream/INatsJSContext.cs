@@ -73,4 +73,11 @@ public interface INatsJSContext
     /// <exception cref="NatsJSApiException">The stream refused the message (e.g. 10071 wrong last sequence).</exception>
     /// <exception cref="NatsNoRespondersException">No stream stores the subject (after the retries).</exception>
     ValueTask<PubAck> PublishAsync<T>(string subject, T data, NatsJSPubOpts? opts = null, NatsHeaders? headers = null, INatsSerialize<T>? serializer = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates an ordered consumer on <paramref name="stream"/>: ephemeral, no acks, delivered in stream order with no
+    /// gaps or duplicates, recreating its server-side consumer whenever delivery is disturbed.
+    /// </summary>
+    /// <exception cref="NatsJSApiException">The server refused, e.g. 10059 when the stream does not exist.</exception>
+    ValueTask<INatsJSOrderedConsumer> CreateOrderedConsumerAsync(string stream, NatsJSOrderedConsumerOpts? opts = null, CancellationToken cancellationToken = default);
 }

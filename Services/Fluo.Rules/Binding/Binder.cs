@@ -133,13 +133,13 @@ internal sealed class Binder
         }
 
         var isField = owner is "span" or "trace";
-        var at = isField ? new NameSyntax(member.Member, member.MemberStart, member.End) : (SyntaxNode)member;
         var known = isField ? $"; {owner} fields are {KnownFields(owner!)}" : string.Empty;
         // A misspelt field is judged by its own length, so 'span.kind' does not suggest 'span.id'.
         var suggestion = isField
             ? Suggest(member.Member, Fields.AllPaths.Where(p => p.StartsWith(owner + ".", StringComparison.Ordinal)).Select(p => p[(owner!.Length + 1)..]), owner + ".")
             : Suggest(path, Fields.AllPaths);
-        return Error(at, $"unknown {(isField ? "field" : "name")} '{path}'{(suggestion.Length > 0 ? suggestion : known)}");
+        var message = $"unknown {(isField ? "field" : "name")} '{path}'{(suggestion.Length > 0 ? suggestion : known)}";
+        return isField ? Error(member.MemberStart, member.End - member.MemberStart, message) : Error(member, message);
     }
 
     private static string KnownFields(string owner) => owner == "span"
@@ -265,8 +265,7 @@ internal sealed class Binder
 
                 if (left.Type == right.Type)
                 {
-                    var at = new NameSyntax(opText, op.Position, op.End);
-                    return Error(at, $"'{opText}' compares numbers and durations, not {left.Type.Name()} values");
+                    return Error(op.Position, op.Length, $"'{opText}' compares numbers and durations, not {left.Type.Name()} values");
                 }
 
                 return Mismatch(comparison, left.Type, right.Type);
@@ -339,9 +338,11 @@ internal sealed class Binder
     private static string Suggest(string written, IEnumerable<string> candidates, string prefix = "") =>
         Suggestions.Closest(written, candidates) is { } best ? $"; did you mean '{prefix}{best}'?" : string.Empty;
 
-    private BoundError Error(SyntaxNode at, string message)
+    private BoundError Error(SyntaxNode at, string message) => Error(at.Start, at.Length, message);
+
+    private BoundError Error(int position, int length, string message)
     {
-        _diagnostics.Add(RuleDiagnostic.At(_source, at.Start, at.Length, message));
-        return new BoundError(at);
+        _diagnostics.Add(RuleDiagnostic.At(_source, position, length, message));
+        return new BoundError(new NameSyntax(string.Empty, position, position + length));
     }
 }

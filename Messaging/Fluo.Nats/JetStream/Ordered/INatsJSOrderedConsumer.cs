@@ -4,9 +4,10 @@ namespace Fluo.Nats.JetStream;
 /// An ordered consumer: reads a stream (or the part of it matching a filter) in stream order, exactly once, without
 /// acknowledgements. It is ephemeral and repairs itself: on a gap in the consumer sequence, missing heartbeats, a
 /// reconnect or the loss of its server-side consumer it creates a new one that starts right after the last message
-/// it handed out. Use one enumeration at a time.
+/// it handed out. Use one enumeration at a time; disposing deletes the server-side consumer (ending an enumeration
+/// does too, and the next one creates a new consumer where the last left off).
 /// </summary>
-public interface INatsJSOrderedConsumer
+public interface INatsJSOrderedConsumer : IAsyncDisposable
 {
     /// <summary>The stream.</summary>
     string Stream { get; }

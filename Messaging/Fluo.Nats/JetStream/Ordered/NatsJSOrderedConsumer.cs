@@ -111,6 +111,15 @@ internal sealed class NatsJSOrderedConsumer : INatsJSOrderedConsumer
         }
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        if (_current is { } current)
+        {
+            _current = null;
+            await DeleteAsync(current.Name).ConfigureAwait(false);
+        }
+    }
+
     internal void Enter()
     {
         if (Interlocked.Exchange(ref _busy, 1) != 0)

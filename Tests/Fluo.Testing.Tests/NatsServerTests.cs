@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Fluo.Testing.Nats;
 using Fluo.Testing.Processes;
+using MissingServerBinaryException = Fluo.Processes.MissingServerBinaryException;
 
 namespace Fluo.Testing.Tests;
 

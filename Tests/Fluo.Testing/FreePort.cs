@@ -1,33 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Fluo.Testing;
 
-/// <summary>Hands out loopback TCP ports that are free at the moment of the call.</summary>
+/// <summary>Hands out loopback TCP ports that are free at the moment of the call (see <see cref="Processes.FreePort"/>).</summary>
 public static class FreePort
 {
-    private static readonly HashSet<int> Handed = [];
-
     /// <summary>Returns a port that nothing listens on now and that this process has not handed out before.</summary>
-    public static int Next()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            lock (Handed)
-            {
-                // The kernel may hand the same ephemeral port out twice in a row; a port given to one
-                // server must not be given to the next one before the first has bound it.
-                if (Handed.Add(port))
-                {
-                    return port;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Could not find a free loopback port after 50 attempts.");
-    }
+    public static int Next() => Fluo.Processes.FreePort.Next();
 }

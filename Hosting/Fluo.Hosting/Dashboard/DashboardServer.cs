@@ -99,7 +99,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     }
 
     private static int Choose(bool randomize, int preferred) =>
-        randomize || !PortAllocator.IsFree(preferred) ? PortAllocator.Next() : preferred;
+        randomize || !FreePort.IsFree(preferred) ? FreePort.Next() : preferred;
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)

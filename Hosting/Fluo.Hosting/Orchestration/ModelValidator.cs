@@ -27,7 +27,7 @@ internal static class ModelValidator
                     CheckPort(project.Name, project.HttpPort);
                     break;
                 case NatsServerResource nats:
-                    if (BinaryLocator.FindNatsServer(configuration, nats.Name).Error is { } natsError)
+                    if (ServerBinaries.FindNatsServer(configuration, nats.Name).Error is { } natsError)
                     {
                         errors.Add(natsError);
                     }
@@ -35,7 +35,7 @@ internal static class ModelValidator
                     CheckPort(nats.Name, nats.Port);
                     break;
                 case PostgresServerResource postgres:
-                    if (BinaryLocator.FindPostgresBin(configuration, postgres.Name).Error is { } pgError)
+                    if (ServerBinaries.FindPostgresBin(configuration, postgres.Name).Error is { } pgError)
                     {
                         errors.Add(pgError);
                     }
@@ -49,7 +49,7 @@ internal static class ModelValidator
 
         void CheckPort(string name, int? port)
         {
-            if (port is { } fixedPort && !model.Options.RandomizePorts && !PortAllocator.IsFree(fixedPort))
+            if (port is { } fixedPort && !model.Options.RandomizePorts && !FreePort.IsFree(fixedPort))
             {
                 errors.Add($"Resource '{name}': port {fixedPort} is already in use; stop what listens there or choose another port.");
             }

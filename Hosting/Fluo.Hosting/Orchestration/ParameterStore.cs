@@ -58,7 +58,7 @@ internal static class ParameterStore
         {
             Directory.CreateDirectory(stateDirectory);
             File.WriteAllText(file, JsonSerializer.Serialize(stored, Indented));
-            Processes.UnixFiles.MakePrivate(file);
+            UnixFiles.MakePrivate(file);
         }
 
         return values;

@@ -36,15 +36,15 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
     {
         for (var i = 0; i < nats.ClusterSize; i++)
         {
-            var port = i == 0 && nats.Port is { } fixedPort && !Context.Options.RandomizePorts ? fixedPort : PortAllocator.Next();
-            _nodes.Add(new Node(i, port, PortAllocator.Next(), nats.ClusterSize > 1 ? PortAllocator.Next() : 0,
+            var port = i == 0 && nats.Port is { } fixedPort && !Context.Options.RandomizePorts ? fixedPort : FreePort.Next();
+            _nodes.Add(new Node(i, port, FreePort.Next(), nats.ClusterSize > 1 ? FreePort.Next() : 0,
                 nats.ClusterSize > 1 ? $"{nats.Name}-{i}" : nats.Name));
         }
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var binary = BinaryLocator.FindNatsServer(Context.Configuration, nats.Name).Path!;
+        var binary = ServerBinaries.FindNatsServer(Context.Configuration, nats.Name).Path!;
         var root = Path.Combine(Context.StateDirectory, "nats", nats.Name);
         var storeRoot = nats.DataDirectory is { } data ? Path.GetFullPath(data, Context.Model.AppHostDirectory) : Path.Combine(root, "data");
         foreach (var node in _nodes)

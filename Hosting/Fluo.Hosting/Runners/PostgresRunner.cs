@@ -35,11 +35,11 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
     private static string? RunAsUser => Environment.IsPrivilegedProcess ? SystemUser : null;
 
     public override void Prepare() =>
-        Port = postgres.Port is { } fixedPort && !Context.Options.RandomizePorts ? fixedPort : PortAllocator.Next();
+        Port = postgres.Port is { } fixedPort && !Context.Options.RandomizePorts ? fixedPort : FreePort.Next();
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var bin = BinaryLocator.FindPostgresBin(Context.Configuration, postgres.Name).Path!;
+        var bin = ServerBinaries.FindPostgresBin(Context.Configuration, postgres.Name).Path!;
         var directory = DataRoot();
         var data = Path.Combine(directory, "data");
         Directory.CreateDirectory(directory);

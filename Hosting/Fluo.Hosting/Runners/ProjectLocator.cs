@@ -21,7 +21,7 @@ internal static class ProjectLocator
     public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host
-            : ProcessLauncher.FindOnPath("dotnet") ?? "dotnet";
+            : BinaryLocator.FindOnPath("dotnet") ?? "dotnet";
 
     private static async Task<string> LocateAsync(ProjectResource project, string configuration, ILogger logger)
     {

@@ -30,7 +30,7 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
     {
         for (var i = 0; i < project.Replicas; i++)
         {
-            var port = i == 0 && project.HttpPort is { } fixedPort && !Context.Options.RandomizePorts ? fixedPort : PortAllocator.Next();
+            var port = i == 0 && project.HttpPort is { } fixedPort && !Context.Options.RandomizePorts ? fixedPort : FreePort.Next();
             var suffix = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8);
             _replicas.Add(new Replica(i, $"{project.Name}-{suffix}", $"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}"));
         }

@@ -47,7 +47,7 @@ public sealed class NatsCluster : IAsyncDisposable
 
             foreach (var server in servers)
             {
-                server.LaunchProcess();
+                await server.LaunchProcessAsync().ConfigureAwait(false);
             }
 
             await Task.WhenAll(servers.Select(s => s.WaitHealthyAsync(cancellationToken))).ConfigureAwait(false);

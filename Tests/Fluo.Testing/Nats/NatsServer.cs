@@ -70,7 +70,7 @@ public sealed class NatsServer : IAsyncDisposable
     public NatsServerOptions Options => _options;
 
     /// <summary>Starts a server and waits until <c>/healthz</c> says ok.</summary>
-    /// <exception cref="MissingServerBinaryException">nats-server is not installed.</exception>
+    /// <exception cref="Fluo.Processes.MissingServerBinaryException">nats-server is not installed.</exception>
     public static Task<NatsServer> StartAsync(NatsServerOptions? options = null, CancellationToken cancellationToken = default) =>
         StartAsync(options ?? new NatsServerOptions(), clusterConfig: null, cancellationToken);
 
@@ -106,13 +106,13 @@ public sealed class NatsServer : IAsyncDisposable
             throw new InvalidOperationException($"nats-server {ServerName} is already running (PID {ProcessId}).");
         }
 
-        LaunchProcess();
+        await LaunchProcessAsync().ConfigureAwait(false);
         await WaitHealthyAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    internal void LaunchProcess()
+    internal async Task LaunchProcessAsync()
     {
-        _process = ServerProcess.Start(_binary, ["-c", _configFile], WorkDirectory);
+        _process = await ServerProcess.StartAsync(_binary, ["-c", _configFile], WorkDirectory).ConfigureAwait(false);
         ProcessId = _process.Id;
     }
 

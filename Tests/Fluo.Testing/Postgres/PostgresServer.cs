@@ -46,7 +46,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString => ConnectionStringFor("postgres");
 
     /// <summary>Initialises a cluster, starts the server and waits until it accepts a password login.</summary>
-    /// <exception cref="MissingServerBinaryException">PostgreSQL is not installed.</exception>
+    /// <exception cref="Fluo.Processes.MissingServerBinaryException">PostgreSQL is not installed.</exception>
     public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var bin = BinaryLocator.FindPostgresBin();
@@ -88,7 +88,7 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException($"PostgreSQL is already running (PID {ProcessId}).");
         }
 
-        _process = ServerProcess.Start(Path.Combine(_bin, "postgres"),
+        _process = await ServerProcess.StartAsync(Path.Combine(_bin, "postgres"),
         [
             "-D", DataDirectory,
             "-p", Port.ToString(CultureInfo.InvariantCulture),
@@ -99,7 +99,7 @@ public sealed class PostgresServer : IAsyncDisposable
             // cache survives that, so skipping fsync is safe. Commits stay synchronous (WAL reaches the kernel).
             "-c", "fsync=off",
             "-c", "full_page_writes=off",
-        ], WorkDirectory, RunAsUser);
+        ], WorkDirectory, RunAsUser).ConfigureAwait(false);
         ProcessId = _process.Id;
         await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,50 +1,23 @@
-using System.Runtime.InteropServices;
-
 namespace Fluo.Testing.Processes;
 
-/// <summary>The few POSIX calls .NET does not expose: sending a chosen signal to a process.</summary>
+/// <summary>POSIX signals and process liveness for tests; the calls live in <see cref="Fluo.Processes.Posix"/>.</summary>
 public static class Posix
 {
     /// <summary>SIGINT (PostgreSQL: fast shutdown).</summary>
-    public const int SigInt = 2;
-    /// <summary>SIGKILL.</summary>
-    public const int SigKill = 9;
-    /// <summary>SIGTERM.</summary>
-    public const int SigTerm = 15;
+    public const int SigInt = Fluo.Processes.Posix.SigInt;
 
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int SysKill(int pid, int signal);
+    /// <summary>SIGKILL.</summary>
+    public const int SigKill = Fluo.Processes.Posix.SigKill;
+
+    /// <summary>SIGTERM.</summary>
+    public const int SigTerm = Fluo.Processes.Posix.SigTerm;
 
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when the process does not exist.</summary>
-    public static bool Signal(int pid, int signal) => SysKill(pid, signal) == 0;
+    public static bool Signal(int pid, int signal) => Fluo.Processes.Posix.Signal(pid, signal);
 
     /// <summary>True when a process with this id exists and is not a zombie.</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Field 3, after the parenthesised command name, is the state; Z is a zombie, X is dead.
-            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
-            return state is not ('Z' or 'X');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException or ArgumentOutOfRangeException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => Fluo.Processes.Posix.IsAlive(pid);
 
     /// <summary>The command line of a live process, or empty.</summary>
-    public static string CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
+    public static string CommandLine(int pid) => Fluo.Processes.Posix.CommandLine(pid);
 }

@@ -1,7 +1,7 @@
-namespace Fluo.Hosting.Processes;
+namespace Fluo.Processes;
 
 /// <summary>File permissions on Unix (no-ops elsewhere).</summary>
-internal static class UnixFiles
+public static class UnixFiles
 {
     /// <summary>Makes a file or directory readable and writable (and, for directories, enterable) by its owner only.</summary>
     public static void MakePrivate(string path)

@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Fluo.Hosting.Processes;
+namespace Fluo.Processes;
 
-/// <summary>Hands out loopback ports that are free now and not handed out before by this process.</summary>
-internal static class PortAllocator
+/// <summary>Hands out loopback TCP ports that are free at the moment of the call.</summary>
+public static class FreePort
 {
     private static readonly HashSet<int> Handed = [];
 
+    /// <summary>Returns a port that nothing listens on now and that this process has not handed out before.</summary>
     public static int Next()
     {
         for (var attempt = 0; attempt < 100; attempt++)
@@ -18,6 +19,8 @@ internal static class PortAllocator
             listener.Stop();
             lock (Handed)
             {
+                // The kernel may hand the same ephemeral port out twice in a row; a port given to one
+                // server must not be given to the next one before the first has bound it.
                 if (Handed.Add(port))
                 {
                     return port;
@@ -28,7 +31,7 @@ internal static class PortAllocator
         throw new InvalidOperationException("Could not find a free loopback port after 100 attempts.");
     }
 
-    /// <summary>True when nothing listens on <paramref name="port"/> on the loopback addresses.</summary>
+    /// <summary>True when nothing listens on <paramref name="port"/> on the loopback address.</summary>
     public static bool IsFree(int port)
     {
         try

@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Fluo.Hosting.Processes;
+namespace Fluo.Processes;
 
-/// <summary>A started child: its output goes line by line to a callback (and a short tail kept for errors); it can be signalled and stopped.</summary>
-internal sealed class ChildProcess : IAsyncDisposable
+/// <summary>
+/// A child started by <see cref="ProcessLauncher"/>: its output goes line by line to a callback (and a tail is kept for
+/// error messages); it can be signalled, stopped and killed.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
 {
-    private const int TailLines = 40;
+    private const int TailLines = 200;
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly Task _exited;
@@ -72,9 +75,14 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="fileName"/> in <paramref name="workingDirectory"/>, as <paramref name="runAsUser"/> when given;
+    /// <paramref name="onLine"/> gets each output line and whether it came from stderr.
+    /// </summary>
     public static async Task<ChildProcess> StartAsync(string fileName, IEnumerable<string> arguments, string workingDirectory,
-        IReadOnlyDictionary<string, string?>? environment, string? runAsUser, Action<string, bool> onLine)
+        IReadOnlyDictionary<string, string?>? environment, string? runAsUser, Action<string, bool>? onLine = null)
     {
+        onLine ??= static (_, _) => { };
         var process = await ProcessLauncher.StartAsync(fileName, arguments, workingDirectory, environment, runAsUser).ConfigureAwait(false);
         return new ChildProcess(process, onLine);
     }
@@ -82,7 +90,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Runs a short command to completion; throws with its output when it fails.</summary>
     public static async Task RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, string? runAsUser, TimeSpan timeout)
     {
-        await using var child = await StartAsync(fileName, arguments, workingDirectory, null, runAsUser, (_, _) => { }).ConfigureAwait(false);
+        await using var child = await StartAsync(fileName, arguments, workingDirectory, null, runAsUser).ConfigureAwait(false);
         if (!await child.WaitForExitAsync(timeout).ConfigureAwait(false))
         {
             throw new TimeoutException($"'{Path.GetFileName(fileName)}' did not finish within {timeout.TotalSeconds:0}s. Its output:{Environment.NewLine}{child.Tail}");
@@ -112,31 +120,42 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then SIGKILLs.</summary>
-    public async Task StopAsync(int signal, TimeSpan grace)
+    /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then SIGKILLs; true when the process ended.</summary>
+    public async Task<bool> StopAsync(int signal, TimeSpan grace)
     {
         if (HasExited)
         {
-            return;
+            return true;
         }
 
-        Signal(signal);
-        if (!await WaitForExitAsync(grace).ConfigureAwait(false))
+        if (signal != Posix.SigKill)
         {
-            Signal(Posix.SigKill);
-            await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            Signal(signal);
+            if (await WaitForExitAsync(grace).ConfigureAwait(false))
+            {
+                return true;
+            }
         }
+
+        return await KillAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Sends SIGKILL and waits up to 10 s; true when the process ended.</summary>
+    public async Task<bool> KillAsync()
+    {
+        if (HasExited)
+        {
+            return true;
+        }
+
+        Signal(Posix.SigKill);
+        return await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!HasExited)
-        {
-            Signal(Posix.SigKill);
-            await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-
+        await KillAsync().ConfigureAwait(false);
         _process.Dispose();
     }
 }

@@ -1,32 +1,33 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Fluo.Hosting.Processes;
+namespace Fluo.Processes;
 
 /// <summary>
 /// Starts every child from one long-lived thread. Children get a parent-death signal (SIGKILL, through
 /// <c>setpriv --pdeathsig</c>) so none survives the AppHost, even a SIGKILLed one; Linux sends that signal
 /// when the thread that forked the child ends, so forking from pool threads (which retire) would kill
 /// children at random. Each child also gets its own session (<c>setsid</c>), so a terminal's Ctrl+C reaches
-/// only the AppHost, which then stops projects before servers.
+/// only the AppHost, which then stops projects before servers. Test fixtures start their servers the same way,
+/// so a test host that dies takes its servers with it.
 /// </summary>
-internal static class ProcessLauncher
+public static class ProcessLauncher
 {
     private static readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Done)> Queue = new();
-    private static readonly Lazy<string?> Setpriv = new(() => FindOnPath("setpriv"));
-    private static readonly Lazy<string?> Setsid = new(() => FindOnPath("setsid"));
+    private static readonly Lazy<string?> Setpriv = new(() => BinaryLocator.FindOnPath("setpriv"));
+    private static readonly Lazy<string?> Setsid = new(() => BinaryLocator.FindOnPath("setsid"));
 
     static ProcessLauncher()
     {
-        var thread = new Thread(Loop) { IsBackground = true, Name = "Fluo.Hosting process launcher" };
+        var thread = new Thread(Loop) { IsBackground = true, Name = "Fluo process launcher" };
         thread.Start();
     }
 
-    /// <summary>True when children are tied to the AppHost's life (setpriv and setsid are installed).</summary>
+    /// <summary>True when children are tied to this process's life (setpriv and setsid are installed).</summary>
     public static bool TiesChildren => Setpriv.Value is not null && Setsid.Value is not null;
 
     /// <summary>Starts <paramref name="fileName"/> with output redirected, as <paramref name="runAsUser"/> when given.</summary>
-    public static Task<Process> StartAsync(string fileName, IEnumerable<string> arguments, string workingDirectory,
+    internal static Task<Process> StartAsync(string fileName, IEnumerable<string> arguments, string workingDirectory,
         IReadOnlyDictionary<string, string?>? environment, string? runAsUser)
     {
         var info = new ProcessStartInfo
@@ -81,16 +82,6 @@ internal static class ProcessLauncher
                 info.ArgumentList.Add("--init-groups");
             }
         }
-    }
-
-    /// <summary>Finds an executable on PATH or in the sbin directories.</summary>
-    public static string? FindOnPath(string name)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin"])
-            .Select(d => Path.Combine(d, name))
-            .FirstOrDefault(File.Exists);
     }
 
     private static void Loop()

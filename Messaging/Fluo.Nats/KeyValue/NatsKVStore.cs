@@ -42,26 +42,17 @@ internal sealed partial class NatsKVStore : INatsKVStore
         }
         catch (NatsKVWrongLastRevisionException ex)
         {
-            // The key has entries: a create may still replace a delete or purge, at that revision.
-            NatsKVEntry<ReadOnlyMemory<byte>> latest;
-            try
-            {
-                latest = await GetAsync(key, 0, Raw, cancellationToken).ConfigureAwait(false) ?? throw new NatsKVCreateException(key, ex);
-            }
-            catch (NatsKVKeyNotFoundException)
-            {
-                // Expired or purged away since.
-                return await CreateAsync(key, value, serializer, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (latest.Operation == NatsKVOperation.Put)
+            // The key has entries: a create may still replace a delete or purge, at that revision. None any more
+            // (expired meanwhile): the expected last subject sequence is 0 again.
+            var latest = await GetAsync(key, 0, Raw, cancellationToken).ConfigureAwait(false);
+            if (latest is { Operation: NatsKVOperation.Put })
             {
                 throw new NatsKVCreateException(key, ex);
             }
 
             try
             {
-                return await UpdateAsync(key, value, latest.Revision, serializer, cancellationToken).ConfigureAwait(false);
+                return await UpdateAsync(key, value, latest?.Revision ?? 0, serializer, cancellationToken).ConfigureAwait(false);
             }
             catch (NatsKVWrongLastRevisionException again)
             {

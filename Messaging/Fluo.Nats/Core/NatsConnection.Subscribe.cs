@@ -69,4 +69,17 @@ public sealed partial class NatsConnection
     }
 
     internal void RemoveSubscription(NatsSubBase sub, bool sendUnsub) => _writer.Unsubscribe(sub.Sid, sendUnsub);
+
+    /// <summary>
+    /// Registers a subscription that handles frames itself on the reader loop (no channel, no per-message
+    /// <see cref="NatsMsg{T}"/>), for internal fast paths such as JetStream publish acks.
+    /// </summary>
+    internal async ValueTask<TSub> AddSubscriptionAsync<TSub>(Func<int, TSub> create, CancellationToken cancellationToken)
+        where TSub : NatsSubBase
+    {
+        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        var sub = create(Interlocked.Increment(ref _nextSid));
+        _writer.Subscribe(sub);
+        return sub;
+    }
 }

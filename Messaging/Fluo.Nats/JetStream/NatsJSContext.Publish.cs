@@ -39,7 +39,7 @@ public sealed partial class NatsJSContext
         }
     }
 
-    private static NatsHeaders WithPublishHeaders(NatsHeaders? headers, NatsJSPubOpts opts)
+    internal static NatsHeaders WithPublishHeaders(NatsHeaders? headers, NatsJSPubOpts opts)
     {
         var copy = new NatsHeaders((headers?.Count ?? 0) + 2);
         if (headers is not null)

@@ -5,6 +5,9 @@ namespace Fluo.Benchmarks.Cli;
 /// <summary>Arguments of the <c>nats</c> command.</summary>
 internal sealed record CliOptions(string Mode, int N, int Size, string? Url, int Repeat)
 {
+    /// <summary>True for the modes that need a JetStream-enabled server.</summary>
+    public bool JetStream => Mode is "jspub" or "jsconsume";
+
     public static CliOptions Parse(string[] args)
     {
         string mode = "pub";
@@ -28,12 +31,17 @@ internal sealed record CliOptions(string Mode, int N, int Size, string? Url, int
             i++;
         }
 
-        if (mode is not ("pub" or "pubsub" or "req"))
+        if (mode is not ("pub" or "pubsub" or "req" or "jspub" or "jsconsume"))
         {
-            throw new ArgumentException($"Unknown mode '{mode}' (pub, pubsub, req).");
+            throw new ArgumentException($"Unknown mode '{mode}' (pub, pubsub, req, jspub, jsconsume).");
         }
 
-        var count = n ?? (mode == "req" ? 20_000 : 1_000_000);
+        var count = n ?? mode switch
+        {
+            "req" => 20_000,
+            "jspub" or "jsconsume" => 200_000,
+            _ => 1_000_000,
+        };
         if (count <= 0 || size < 0 || repeat <= 0)
         {
             throw new ArgumentException("--n and --repeat must be positive, --size non-negative.");

@@ -22,7 +22,8 @@ internal sealed class LocalNatsServer : IDisposable
 
     public string Url { get; }
 
-    public static LocalNatsServer Start()
+    /// <summary>Starts the server; with <paramref name="jetStream"/> it stores streams in its temp directory.</summary>
+    public static LocalNatsServer Start(bool jetStream = false)
     {
         var port = FreePort();
         var dir = Directory.CreateTempSubdirectory("fluo-bench-nats-");
@@ -36,6 +37,14 @@ internal sealed class LocalNatsServer : IDisposable
         foreach (var arg in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (jetStream)
+        {
+            foreach (var arg in new[] { "-js", "-sd", Path.Combine(dir.FullName, "jetstream") })
+            {
+                info.ArgumentList.Add(arg);
+            }
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start nats-server.");

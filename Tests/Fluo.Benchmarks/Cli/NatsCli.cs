@@ -19,13 +19,15 @@ internal static class NatsCli
             return 2;
         }
 
-        using var server = options.Url is null ? LocalNatsServer.Start() : null;
+        using var server = options.Url is null ? LocalNatsServer.Start(options.JetStream) : null;
         var url = options.Url ?? server!.Url;
-        await using var context = await BenchContext.ConnectAsync(url, options.Size, secondConnection: options.Mode != "pub");
+        await using var context = await BenchContext.ConnectAsync(url, options.Size, secondConnection: options.Mode is not ("pub" or "jspub"));
         IBenchMode mode = options.Mode switch
         {
             "pub" => new PubMode(context),
             "pubsub" => new PubSubMode(context),
+            "jspub" => await JsPubMode.StartAsync(context),
+            "jsconsume" => await JsConsumeMode.StartAsync(context),
             _ => await ReqMode.StartAsync(context),
         };
 

@@ -1,0 +1,131 @@
+using Fluo.Contracts.Jobs;
+using Fluo.Contracts.Rules;
+using Fluo.Contracts.Signals;
+using Fluo.Contracts.Traces;
+
+namespace Fluo.Contracts.Backend;
+
+/// <summary>A request naming one thing: <paramref name="Id"/> for rules, signals, jobs and exports, <paramref name="Key"/> for a trace id.</summary>
+/// <param name="Id">The id.</param>
+/// <param name="Key">A string key (trace id).</param>
+public sealed record IdRequest(Guid Id = default, string? Key = null);
+
+/// <summary>An empty success reply.</summary>
+/// <param name="Ok">Always true.</param>
+public sealed record Ack(bool Ok = true);
+
+/// <summary>List rules.</summary>
+/// <param name="EnabledOnly">Only the enabled ones (what trace analysis evaluates).</param>
+public sealed record RuleListRequest(bool EnabledOnly = false);
+
+/// <summary>Rules, by name.</summary>
+/// <param name="Items">The rules.</param>
+public sealed record RuleList(IReadOnlyList<Rule> Items);
+
+/// <summary>A stored trace.</summary>
+/// <param name="Trace">The trace.</param>
+/// <param name="ReceivedAt">When the API accepted it.</param>
+public sealed record TraceReply(TraceDocument Trace, DateTimeOffset ReceivedAt);
+
+/// <summary>The last <paramref name="Limit"/> stored traces, newest first.</summary>
+/// <param name="Limit">1..10,000.</param>
+public sealed record RecentTracesRequest(int Limit);
+
+/// <summary>Traces, newest first.</summary>
+/// <param name="Items">The traces.</param>
+public sealed record TraceList(IReadOnlyList<TraceDocument> Items);
+
+/// <summary>A page of signals matching a filter, newest first.</summary>
+/// <param name="Filter">Which signals.</param>
+/// <param name="Offset">How many to skip.</param>
+/// <param name="Limit">1..1,000.</param>
+public sealed record SignalQuery(SignalFilter Filter, int Offset = 0, int Limit = 50);
+
+/// <summary>A page of signals.</summary>
+/// <param name="Items">This page.</param>
+/// <param name="Total">How many match in all.</param>
+/// <param name="Offset">The page's offset.</param>
+/// <param name="Limit">The page size asked for.</param>
+public sealed record SignalPage(IReadOnlyList<Signal> Items, long Total, int Offset, int Limit);
+
+/// <summary>Set a signal's status.</summary>
+/// <param name="Id">The signal.</param>
+/// <param name="Status">The new status.</param>
+/// <param name="By">Who.</param>
+public sealed record ResolveSignalRequest(Guid Id, SignalStatus Status, string By);
+
+/// <summary>Record the violations a trace_analysis job found.</summary>
+/// <param name="JobId">The job (with the rule id, the idempotency key).</param>
+/// <param name="TraceId">The trace.</param>
+/// <param name="Violations">One per violated rule.</param>
+public sealed record RecordSignalsRequest(Guid JobId, string TraceId, IReadOnlyList<Violation> Violations);
+
+/// <summary>A rule violated by a trace.</summary>
+/// <param name="RuleId">The rule.</param>
+/// <param name="RuleName">Its name.</param>
+/// <param name="Severity">Its severity.</param>
+/// <param name="OffendingSpanIds">The spans to blame.</param>
+public sealed record Violation(Guid RuleId, string RuleName, Severity Severity, IReadOnlyList<string> OffendingSpanIds);
+
+/// <summary>The signals of a job: the same ones, with the same ids, however often it is recorded.</summary>
+/// <param name="Signals">The job's signals.</param>
+/// <param name="Created">How many this call created (0 on a repeat).</param>
+public sealed record RecordSignalsReply(IReadOnlyList<Signal> Signals, int Created);
+
+/// <summary>Ask for open-signal counts.</summary>
+/// <param name="Unused">Nothing.</param>
+public sealed record SignalCountsRequest(bool Unused = false);
+
+/// <summary>Signal counts for the overview.</summary>
+/// <param name="OpenBySeverity">Open signals per severity name.</param>
+/// <param name="Resolved">Resolved signals in all.</param>
+public sealed record SignalCounts(IReadOnlyDictionary<string, long> OpenBySeverity, long Resolved);
+
+/// <summary>A job as the database keeps it (the live status is in the <c>fluo_jobs</c> bucket).</summary>
+/// <param name="JobId">The job.</param>
+/// <param name="Type">Its kind.</param>
+/// <param name="State">Its last recorded state.</param>
+/// <param name="CreatedAt">When it was accepted.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="Subject">The subject it was published on.</param>
+/// <param name="Status">The final status the worker recorded, if any.</param>
+public sealed record JobRecord(Guid JobId, JobType Type, JobState State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Subject, JobStatus? Status);
+
+/// <summary>List jobs, newest first.</summary>
+/// <param name="State">Only this state.</param>
+/// <param name="Limit">1..500.</param>
+public sealed record JobListRequest(JobState? State = null, int Limit = 50);
+
+/// <summary>Jobs, newest first.</summary>
+/// <param name="Items">The jobs.</param>
+public sealed record JobList(IReadOnlyList<JobRecord> Items);
+
+/// <summary>A piece of an export file (at most 256 KiB, so it fits any NATS payload limit).</summary>
+/// <param name="ExportId">The export.</param>
+/// <param name="Index">0-based piece number.</param>
+/// <param name="Content">The bytes.</param>
+public sealed record ExportChunk(Guid ExportId, int Index, byte[] Content);
+
+/// <summary>Read one piece of an export.</summary>
+/// <param name="ExportId">The export.</param>
+/// <param name="Index">0-based piece number.</param>
+public sealed record ExportChunkRequest(Guid ExportId, int Index);
+
+/// <summary>Mark an export complete.</summary>
+/// <param name="ExportId">The export.</param>
+/// <param name="Chunks">How many pieces it has.</param>
+/// <param name="Rows">How many signals.</param>
+/// <param name="Bytes">Total size.</param>
+public sealed record ExportCompleteRequest(Guid ExportId, int Chunks, long Rows, long Bytes);
+
+/// <summary>An export as stored.</summary>
+/// <param name="ExportId">The export.</param>
+/// <param name="JobId">The job filling it.</param>
+/// <param name="Format"><c>csv</c> or <c>json</c>.</param>
+/// <param name="Filter">The signals it holds.</param>
+/// <param name="Completed">Whether the file is complete.</param>
+/// <param name="Chunks">How many pieces.</param>
+/// <param name="Rows">How many signals.</param>
+/// <param name="Bytes">Total size.</param>
+/// <param name="CreatedAt">When it was asked for.</param>
+public sealed record ExportInfo(Guid ExportId, Guid JobId, string Format, SignalFilter Filter, bool Completed, int Chunks, long Rows, long Bytes, DateTimeOffset CreatedAt);

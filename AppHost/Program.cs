@@ -2,8 +2,19 @@ using Fluo.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-builder.AddNats("nats").WithJetStream();
-builder.AddPostgres("postgres").AddDatabase("fluodb");
+var nats = builder.AddNats("nats").WithJetStream();
+var db = builder.AddPostgres("postgres").AddDatabase("fluodb");
+
+var backend = builder.AddProject<Projects.Fluo_Backend>("backend")
+    .WithReference(nats).WithReference(db).WaitFor(nats).WaitFor(db);
+
+builder.AddProject<Projects.Fluo_Worker>("worker")
+    .WithReplicas(2).WithReference(nats).WaitFor(nats);
+
+builder.AddProject<Projects.Fluo_Api>("api")
+    .WithExternalHttpEndpoints()
+    .WithReference(nats).WithReference(db).WithReference(backend)
+    .WaitFor(nats).WaitFor(db);
 
 builder.Build().Run();
 

@@ -3,10 +3,12 @@ using Fluo.Benchmarks.Cli;
 
 // nats --mode pub|pubsub|req [--n N] [--size S] [--url U] [--repeat K]   -> command-line throughput runner
 // bdn [BenchmarkDotNet args, e.g. --filter '*']                           -> BenchmarkDotNet suite
+// ingest [--seconds S] [--rate R] [--concurrency C]                       -> whole-system HTTP ingest and accept→signal latency
 return args.FirstOrDefault() switch
 {
     "nats" => await NatsCli.RunAsync(args[1..]),
     "bdn" => RunBdn(args[1..]),
+    "ingest" => await IngestBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -20,5 +22,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: nats --mode pub|pubsub|req [--n N] [--size S] [--url U] [--repeat K]");
     Console.Error.WriteLine("       bdn [--filter '*'] [other BenchmarkDotNet options]");
+    Console.Error.WriteLine("       ingest [--seconds 10] [--rate 500] [--concurrency 32]");
     return 2;
 }

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Security.Cryptography;
+using Fluo.Contracts;
+using Fluo.Contracts.Signals;
+using Fluo.Hosting;
+using Fluo.Hosting.Testing;
+using Fluo.Nats;
+
+namespace Fluo.Benchmarks.Cli;
+
+/// <summary>
+/// <c>ingest</c>: starts the whole system (the real AppHost model, isolated state), creates a rule every trace
+/// violates, then (1) posts 10-span traces to <c>POST /api/traces</c> as fast as <c>--concurrency</c> clients can for
+/// <c>--seconds</c> and reports accepted and analysed traces/s, and (2) posts at a fixed <c>--rate</c> and reports
+/// accept→signal latency (HTTP send → <c>signals.created</c> seen on NATS) p50/p95/p99.
+/// </summary>
+internal static class IngestBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Arg(args, "--seconds", 10);
+        var rate = Arg(args, "--rate", 500);
+        var concurrency = Arg(args, "--concurrency", 32);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var ct = cts.Token;
+
+        Console.WriteLine("starting the system (nats, postgres, backend, 2 workers, api)...");
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync(Assembly.Load("Fluo.AppHost"), [], ct);
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        await app.WaitForAllResourcesHealthyAsync(ct);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = app.GetEndpoint("api") };
+        await using var nats = new NatsConnection(NatsOpts.Default with { Url = (await app.GetConnectionStringAsync("nats", ct))!, SerializerRegistry = FluoJsonContext.Registry });
+        await nats.ConnectAsync(ct);
+
+        using (var rule = await http.PostAsJsonAsync("/api/rules", new { name = "bench: every trace", severity = "info", enabled = true, expression = "span.name == \"bench.root\"" }, ct))
+        {
+            rule.EnsureSuccessStatusCode();
+        }
+
+        var seen = new ConcurrentDictionary<string, long>();
+        await using var signals = await nats.SubscribeCoreAsync<Signal>("signals.created", cancellationToken: ct);
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var msg in signals.Msgs.ReadAllAsync(ct))
+            {
+                if (msg.Data is { } signal)
+                {
+                    seen.TryAdd(signal.TraceId, Stopwatch.GetTimestamp());
+                }
+            }
+        }, ct);
+
+        // Warm-up: JIT, connection pools, rule caches.
+        await PostManyAsync(http, 200, 16, null, ct);
+        await WaitForAsync(() => seen.Count >= 200, TimeSpan.FromSeconds(60), ct);
+        seen.Clear();
+
+        Console.WriteLine($"throughput: {concurrency} clients for {seconds} s");
+        var sent = new ConcurrentDictionary<string, long>();
+        var start = Stopwatch.GetTimestamp();
+        var accepted = await PostForAsync(http, TimeSpan.FromSeconds(seconds), concurrency, sent, ct);
+        var acceptElapsed = Stopwatch.GetElapsedTime(start);
+        await WaitForAsync(() => seen.Count >= accepted, TimeSpan.FromSeconds(120), ct);
+        var analysedElapsed = TimeSpan.FromTicks((long)((seen.Values.Max() - start) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ingest: accepted {accepted} traces in {acceptElapsed.TotalSeconds:F2}s = {accepted / acceptElapsed.TotalSeconds:F0} traces/s; " +
+            $"analysed (signal seen) {seen.Count} in {analysedElapsed.TotalSeconds:F2}s = {seen.Count / analysedElapsed.TotalSeconds:F0} traces/s"));
+        Report("throughput", sent, seen);
+
+        seen.Clear();
+        sent.Clear();
+        Console.WriteLine($"latency: {rate} traces/s for {seconds} s");
+        var total = rate * seconds;
+        await PostManyAsync(http, total, concurrency, sent, ct, rate);
+        await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
+        Report($"at {rate}/s", sent, seen);
+        await cts.CancelAsync();
+        return 0;
+    }
+
+    private static void Report(string label, ConcurrentDictionary<string, long> sent, ConcurrentDictionary<string, long> seen)
+    {
+        var latencies = sent.Where(s => seen.ContainsKey(s.Key))
+            .Select(s => (seen[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency)
+            .Order().ToArray();
+        if (latencies.Length == 0)
+        {
+            Console.WriteLine($"{label}: no signals");
+            return;
+        }
+
+        double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: accept→signal latency over {latencies.Length} traces: p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {latencies[^1]:F1} ms"));
+    }
+
+    private static async Task<int> PostForAsync(HttpClient http, TimeSpan duration, int concurrency, ConcurrentDictionary<string, long> sent, CancellationToken ct)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var accepted = 0;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                if (await PostOneAsync(http, sent, ct))
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+            }
+        }, ct)));
+        return accepted;
+    }
+
+    private static async Task PostManyAsync(HttpClient http, int count, int concurrency, ConcurrentDictionary<string, long>? sent, CancellationToken ct, int? rate = null)
+    {
+        var next = -1;
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                if (rate is { } r)
+                {
+                    var due = start + (long)(i * (double)Stopwatch.Frequency / r);
+                    var wait = due - Stopwatch.GetTimestamp();
+                    if (wait > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency), ct);
+                    }
+                }
+
+                await PostOneAsync(http, sent, ct);
+            }
+        }, ct)));
+    }
+
+    private static async Task<bool> PostOneAsync(HttpClient http, ConcurrentDictionary<string, long>? sent, CancellationToken ct)
+    {
+        var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var root = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var now = DateTimeOffset.UtcNow;
+        var spans = new object[10];
+        spans[0] = new { spanId = root, name = "bench.root", service = "shop", start = now, durationMs = 40.0, status = "ok" };
+        for (var i = 1; i < spans.Length; i++)
+        {
+            spans[i] = new
+            {
+                spanId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+                parentSpanId = root,
+                name = i % 2 == 0 ? "db.query" : "http.call",
+                service = i % 3 == 0 ? "cart" : "payments",
+                start = now.AddMilliseconds(i),
+                durationMs = 3.0 * i,
+                status = "ok",
+                attributes = new Dictionary<string, object> { ["http.status_code"] = 200, ["db.system"] = "postgresql" },
+            };
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        sent?.TryAdd(traceId, started);
+        using var response = await http.PostAsJsonAsync("/api/traces", new { traceId, spans }, ct);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            sent?.TryRemove(traceId, out var _);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50, ct);
+        }
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

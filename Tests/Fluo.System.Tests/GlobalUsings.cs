@@ -1,0 +1,3 @@
+global using Fluo.Hosting;
+global using Fluo.Hosting.Testing;
+global using Xunit;

@@ -1,0 +1,8 @@
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();
+
+/// <summary>The entry point; public for WebApplicationFactory in tests.</summary>
+public partial class Program;

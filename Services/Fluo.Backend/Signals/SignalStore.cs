@@ -1,0 +1,198 @@
+using System.Text;
+using Fluo.Backend.Data;
+using Fluo.Backend.Hosting;
+using Fluo.Contracts.Backend;
+using Fluo.Contracts.Signals;
+using Npgsql;
+
+namespace Fluo.Backend.Signals;
+
+/// <summary>Records the signals trace analysis raises and answers the queries about them.</summary>
+internal sealed class SignalStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>The largest page.</summary>
+    public const int MaxPage = 1_000;
+
+    /// <summary>
+    /// signals.record: inserts one open signal per violation unless the job already recorded one for that rule, and
+    /// returns the job's signals for those rules, so a repeated call returns the same ids with <c>Created</c> 0.
+    /// </summary>
+    public async Task<RecordSignalsReply> RecordAsync(RecordSignalsRequest request, CancellationToken cancellationToken)
+    {
+        BackendError.CheckId(request.JobId, "jobId");
+        if (string.IsNullOrWhiteSpace(request.TraceId))
+        {
+            throw BackendError.BadRequest("traceId is required.");
+        }
+
+        var violations = request.Violations ?? [];
+        foreach (var violation in violations)
+        {
+            if (violation is null || violation.RuleId == Guid.Empty || string.IsNullOrWhiteSpace(violation.RuleName) || violation.OffendingSpanIds is null)
+            {
+                throw BackendError.BadRequest("Every violation needs a ruleId, a ruleName and offendingSpanIds.");
+            }
+
+            BackendError.CheckDefined(violation.Severity, "severity");
+        }
+
+        var ruleIds = violations.Select(v => v.RuleId).ToArray();
+        if (ruleIds.Distinct().Count() != ruleIds.Length)
+        {
+            throw BackendError.BadRequest("A rule can be violated only once per job.");
+        }
+
+        if (ruleIds.Length == 0)
+        {
+            return new RecordSignalsReply([], 0);
+        }
+
+        // One round trip, one implicit transaction: the inserts, then the job's signals for these rules (which a
+        // concurrent or earlier call may have inserted: ON CONFLICT waits for it and then keeps its row).
+        await using var batch = dataSource.CreateBatch();
+        foreach (var violation in violations)
+        {
+            var insert = new NpgsqlBatchCommand(
+                "INSERT INTO signals (id, rule_id, rule_name, trace_id, job_id, offending_span_ids, severity, status) " +
+                "VALUES (@id, @ruleId, @ruleName, @traceId, @jobId, @spans, @severity, 'open') ON CONFLICT (job_id, rule_id) DO NOTHING");
+            insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
+            insert.Parameters.AddWithValue("ruleId", violation.RuleId);
+            insert.Parameters.AddWithValue("ruleName", violation.RuleName);
+            insert.Parameters.AddWithValue("traceId", request.TraceId);
+            insert.Parameters.AddWithValue("jobId", request.JobId);
+            insert.Parameters.AddWithValue("spans", violation.OffendingSpanIds.ToArray());
+            insert.Parameters.AddWithValue("severity", DbNames.Of(violation.Severity));
+            batch.BatchCommands.Add(insert);
+        }
+
+        var select = new NpgsqlBatchCommand($"SELECT {SignalRows.Columns} FROM signals WHERE job_id = @jobId AND rule_id = ANY(@ruleIds)");
+        select.Parameters.AddWithValue("jobId", request.JobId);
+        select.Parameters.AddWithValue("ruleIds", ruleIds);
+        batch.BatchCommands.Add(select);
+
+        var signals = new List<Signal>(ruleIds.Length);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                signals.Add(SignalRows.Read(reader));
+            }
+        }
+
+        var created = 0;
+        for (var i = 0; i < ruleIds.Length; i++)
+        {
+            created += batch.BatchCommands[i].RecordsAffected;
+        }
+
+        // In the order of the request's violations.
+        signals.Sort((a, b) => Array.IndexOf(ruleIds, a.RuleId).CompareTo(Array.IndexOf(ruleIds, b.RuleId)));
+        return new RecordSignalsReply(signals, created);
+    }
+
+    /// <summary>signals.get: one signal by id.</summary>
+    public async Task<Signal> GetAsync(IdRequest request, CancellationToken cancellationToken)
+    {
+        BackendError.CheckId(request.Id);
+        await using var command = dataSource.Command($"SELECT {SignalRows.Columns} FROM signals WHERE id = @id", ("id", request.Id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? SignalRows.Read(reader) : throw BackendError.NotFound($"Signal {request.Id} does not exist.");
+    }
+
+    /// <summary>signals.list: a page of the signals matching the filter, newest first, with the total count.</summary>
+    public async Task<SignalPage> ListAsync(SignalQuery query, CancellationToken cancellationToken)
+    {
+        BackendError.CheckLimit(query.Limit, MaxPage);
+        if (query.Offset < 0)
+        {
+            throw BackendError.BadRequest($"offset must not be negative, not {query.Offset}.");
+        }
+
+        var filter = query.Filter ?? new SignalFilter();
+        if (filter.Status is { } s)
+        {
+            BackendError.CheckDefined(s, "status");
+        }
+
+        if (filter.Severity is { } v)
+        {
+            BackendError.CheckDefined(v, "severity");
+        }
+
+        var where = new StringBuilder("TRUE");
+        var parameters = new List<(string, object?)>();
+        void Add(string column, string name, object value)
+        {
+            where.Append(" AND ").Append(column).Append(" = @").Append(name);
+            parameters.Add((name, value));
+        }
+
+        if (filter.TraceId is { } traceId)
+        {
+            Add("trace_id", "traceId", traceId);
+        }
+
+        if (filter.RuleId is { } ruleId)
+        {
+            Add("rule_id", "ruleId", ruleId);
+        }
+
+        if (filter.Status is { } status)
+        {
+            Add("status", "status", DbNames.Of(status));
+        }
+
+        if (filter.Severity is { } severity)
+        {
+            Add("severity", "severity", DbNames.Of(severity));
+        }
+
+        await using var batch = dataSource.CreateBatch();
+        var page = new NpgsqlBatchCommand($"SELECT {SignalRows.Columns} FROM signals WHERE {where} ORDER BY created_at DESC, id DESC OFFSET @offset LIMIT @limit");
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM signals WHERE {where}");
+        foreach (var (name, value) in parameters)
+        {
+            page.Parameters.AddWithValue(name, value!);
+            count.Parameters.AddWithValue(name, value!);
+        }
+
+        page.Parameters.AddWithValue("offset", query.Offset);
+        page.Parameters.AddWithValue("limit", query.Limit);
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(count);
+
+        var items = new List<Signal>(Math.Min(query.Limit, 100));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(SignalRows.Read(reader));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new SignalPage(items, reader.GetInt64(0), query.Offset, query.Limit);
+    }
+
+    /// <summary>signals.counts: open signals per severity (every severity present, 0 when none) and resolved in all.</summary>
+    public async Task<SignalCounts> CountsAsync(SignalCountsRequest request, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.Command("SELECT status, severity, count(*) FROM signals GROUP BY status, severity");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var open = DbNames.Severities.ToDictionary(s => s, _ => 0L, StringComparer.Ordinal);
+        var resolved = 0L;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var n = reader.GetInt64(2);
+            if (reader.GetString(0) == "open")
+            {
+                open[reader.GetString(1)] = open.GetValueOrDefault(reader.GetString(1)) + n;
+            }
+            else
+            {
+                resolved += n;
+            }
+        }
+
+        return new SignalCounts(open, resolved);
+    }
+}

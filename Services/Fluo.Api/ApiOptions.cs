@@ -1,0 +1,29 @@
+namespace Fluo.Api;
+
+/// <summary>The Api's settings (section <c>Fluo:Api</c>).</summary>
+public sealed class ApiOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Fluo:Api";
+
+    /// <summary>Largest JSON request body accepted; larger ones get 413. Default 4 MiB.</summary>
+    public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest OTLP request body accepted (after gzip); larger ones get 413. Default 16 MiB.</summary>
+    public int MaxOtlpRequestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How long a query waits for the backend before answering 503.</summary>
+    public TimeSpan BackendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Outbox rows the relay publishes per batch.</summary>
+    public int RelayBatchSize { get; set; } = 500;
+
+    /// <summary>How often the relay looks for rows when nobody signalled one.</summary>
+    public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Traces a rule back-test runs on.</summary>
+    public int BacktestSampleSize { get; set; } = 200;
+
+    /// <summary>Time between heartbeat comments on a job's event stream.</summary>
+    public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -11,7 +11,7 @@ public sealed class TestingBuilderTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(cts.Token);
-        Assert.Equal(["nats-password", "nats", "postgres-password", "postgres", "fluodb", "backend", "worker", "api"], builder.Resources.Select(r => r.Name));
+        Assert.Equal(["nats-password", "nats", "postgres-password", "postgres", "fluodb", "web-admin-password", "backend", "worker", "api", "web"], builder.Resources.Select(r => r.Name));
         Assert.StartsWith(Path.GetTempPath(), builder.StateDirectory, StringComparison.Ordinal);
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);

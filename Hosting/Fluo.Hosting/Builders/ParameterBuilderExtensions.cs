@@ -18,4 +18,14 @@ public static class ParameterBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddResource(new ParameterResource(name, secret, value));
     }
+
+    /// <summary>
+    /// Adds a parameter whose value, unless configuration <c>Parameters:&lt;name&gt;</c> gives one, is generated once and
+    /// kept in the state folder (Aspire's <c>GenerateParameterDefault</c>).
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddParameter(this IDistributedApplicationBuilder builder, string name, ParameterGeneration generate, bool secret = false)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddResource(new ParameterResource(name, secret, generate: generate));
+    }
 }

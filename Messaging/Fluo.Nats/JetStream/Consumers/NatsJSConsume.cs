@@ -80,6 +80,7 @@ internal sealed class NatsJSConsume<T>
                     continue;
                 }
 
+                _opts.OnActivity?.Invoke();
                 var kind = PullStatus.Classify(msg);
                 if (kind == PullStatusKind.None)
                 {

@@ -24,6 +24,16 @@ public sealed record NatsJSConsumeOpts
     /// </summary>
     public TimeSpan ConsumerDeletedWait { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Called on the enumerating thread whenever the server is heard from on this consume: every message, idle
+    /// heartbeat and pull status. Lets a caller watch for the silent stall (a consume the server has stopped
+    /// talking to); keep it cheap and non-throwing.
+    /// </summary>
+    public Action? OnActivity { get; init; }
+
+    /// <summary>The idle heartbeat the pulls ask for: <see cref="IdleHeartbeat"/> or its default.</summary>
+    public TimeSpan EffectiveIdleHeartbeat => Heartbeat;
+
     internal TimeSpan Heartbeat =>
         IdleHeartbeat ?? TimeSpan.FromTicks(Math.Clamp(Expires.Ticks / 2, TimeSpan.FromMilliseconds(500).Ticks, TimeSpan.FromSeconds(30).Ticks));
 }

@@ -1,5 +1,9 @@
+using Fluo.Worker;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddWorkerServices();
+
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.Run();

@@ -1,0 +1,22 @@
+using Fluo.Contracts.Jobs;
+using Fluo.Nats.JetStream;
+
+namespace Fluo.Worker.Jobs;
+
+/// <summary>What a handler knows about the delivery it works on, and how it reports progress on long jobs.</summary>
+internal sealed class JobContext(NatsJSMsg<ReadOnlyMemory<byte>> msg, JobStatusStore status, Guid jobId, JobType type, int attempt)
+{
+    public Guid JobId { get; } = jobId;
+
+    public JobType Type { get; } = type;
+
+    /// <summary>The delivery count (1 for the first).</summary>
+    public int Attempt { get; } = attempt;
+
+    /// <summary>Restarts the ack-wait timer (<c>+WPI</c>) and records <paramref name="progress"/> in the job's status.</summary>
+    public async Task ReportProgressAsync(double progress, string message, CancellationToken cancellationToken)
+    {
+        await msg.AckProgressAsync(cancellationToken);
+        await status.PutAsync(new JobStatus(JobId, Type, JobState.Running, Math.Clamp(progress, 0, 1), Attempt, message, null, status.Now), cancellationToken);
+    }
+}

@@ -1,0 +1,61 @@
+using Fluo.Contracts.Backend;
+using Fluo.Contracts.Jobs;
+using Fluo.Contracts.Messaging;
+using Fluo.Contracts.Signals;
+using Fluo.Nats;
+using Fluo.Nats.JetStream;
+using Fluo.Worker.Backend;
+using Fluo.Worker.Rules;
+
+namespace Fluo.Worker.Jobs;
+
+/// <summary>
+/// <c>trace_analysis</c>: every enabled rule on the job's trace; violations are recorded by the Backend (idempotent
+/// per job and rule, so a repeat returns the same signals) and each signal is published on <c>signals.created</c>
+/// with its id as <c>Nats-Msg-Id</c>, so a repeat is dropped by the SIGNALS stream's duplicate window.
+/// </summary>
+internal sealed class TraceAnalysisHandler(RuleCache rules, BackendClient backend, INatsJSContext js)
+{
+    public async Task<JobResult> HandleAsync(TraceAnalysisJob job, CancellationToken cancellationToken)
+    {
+        var active = await rules.GetEnabledAsync(cancellationToken);
+        List<Violation>? violations = null;
+        foreach (var rule in active)
+        {
+            var evaluation = rule.Compiled.Evaluate(job.Trace);
+            if (evaluation.Violated)
+            {
+                (violations ??= []).Add(new Violation(rule.Rule.Id, rule.Rule.Name, rule.Rule.Severity, evaluation.OffendingSpanIds));
+            }
+        }
+
+        if (violations is null)
+        {
+            return new JobResult(Analysis: new TraceAnalysisResult(job.Trace.TraceId, active.Count, []));
+        }
+
+        var recorded = await backend.RequestAsync<RecordSignalsRequest, RecordSignalsReply>(
+            BackendSubjects.SignalsRecord, new RecordSignalsRequest(job.JobId, job.Trace.TraceId, violations), cancellationToken);
+        var ids = new Guid[recorded.Signals.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var signal = recorded.Signals[i];
+            await PublishAsync(signal, cancellationToken);
+            ids[i] = signal.Id;
+        }
+
+        return new JobResult(Analysis: new TraceAnalysisResult(job.Trace.TraceId, active.Count, ids));
+    }
+
+    private async Task PublishAsync(Signal signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await js.PublishAsync(Subjects.SignalCreated, signal, new NatsJSPubOpts { MsgId = signal.Id.ToString() }, cancellationToken: cancellationToken);
+        }
+        catch (NatsException ex)
+        {
+            throw new TransientJobException($"Publishing signal {signal.Id} on {Subjects.SignalCreated} failed: {ex.Message}", ex);
+        }
+    }
+}

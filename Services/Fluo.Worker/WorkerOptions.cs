@@ -1,0 +1,29 @@
+namespace Fluo.Worker;
+
+/// <summary>The worker's settings, from <c>Fluo:Worker</c>.</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Fluo:Worker";
+
+    /// <summary>How many jobs one replica processes at once (each waits on NATS round trips).</summary>
+    public int Concurrency { get; set; } = 32;
+
+    /// <summary>The first retry delay after a transient failure; doubled per delivery.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The idle heartbeat of the pulls; the consume counts as stalled after three silent ones.</summary>
+    public TimeSpan IdleHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one request to the Backend may take.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On shutdown, how long in-flight jobs may run on before they are handed back (nak).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the enabled rules are reused before they are listed again.</summary>
+    public TimeSpan RulesCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Fluo.Contracts.Backend;
+using Fluo.Contracts.Jobs;
+using Fluo.Contracts.Rules;
+using Fluo.Contracts.Signals;
+using Fluo.Contracts.Traces;
+using Fluo.Nats;
+using Fluo.Nats.Services;
+
+namespace Fluo.Worker.Tests;
+
+/// <summary>
+/// A stand-in for the Backend: the real micro-service server (<see cref="NatsSvcServer"/>, so errors come back with
+/// the same Nats-Service-Error headers) with in-memory state and injectable failures.
+/// </summary>
+internal sealed class FakeBackend : IAsyncDisposable
+{
+    private readonly NatsSvcServer _server;
+
+    private FakeBackend(NatsSvcServer server) => _server = server;
+
+    public ConcurrentDictionary<Guid, Rule> Rules { get; } = new();
+
+    public ConcurrentDictionary<(Guid Job, Guid Rule), Signal> Recorded { get; } = new();
+
+    public List<Signal> StoredSignals { get; } = [];
+
+    public List<TraceDocument> Traces { get; } = [];
+
+    public ConcurrentQueue<JobStatus> Completed { get; } = new();
+
+    public ConcurrentDictionary<(Guid Export, int Index), byte[]> Chunks { get; } = new();
+
+    public ConcurrentQueue<ExportCompleteRequest> ExportsCompleted { get; } = new();
+
+    public ConcurrentQueue<SignalQuery> SignalQueries { get; } = new();
+
+    public int RecordCalls;
+
+    /// <summary>Subjects that answer with this service error code instead of working.</summary>
+    public ConcurrentDictionary<string, int> Failing { get; } = new();
+
+    public static async Task<FakeBackend> StartAsync(INatsConnection connection)
+    {
+        var server = await connection.AddServiceAsync(new NatsSvcConfig(BackendSubjects.ServiceName, "0.0.1-test") { QueueGroup = BackendSubjects.QueueGroup });
+        var backend = new FakeBackend(server);
+        await backend.AddAsync<RuleListRequest, RuleList>(BackendSubjects.RulesList, r => new RuleList([.. backend.Rules.Values.Where(x => !r.EnabledOnly || x.Enabled)]));
+        await backend.AddAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecord, backend.Record);
+        await backend.AddAsync<RecentTracesRequest, TraceList>(BackendSubjects.TracesRecent, r => new TraceList([.. backend.Traces.Take(r.Limit)]));
+        await backend.AddAsync<SignalQuery, SignalPage>(BackendSubjects.SignalsList, q =>
+        {
+            backend.SignalQueries.Enqueue(q);
+            var matching = backend.StoredSignals.Where(s => q.Filter.RuleId is null || s.RuleId == q.Filter.RuleId).ToList();
+            return new SignalPage([.. matching.Skip(q.Offset).Take(q.Limit)], matching.Count, q.Offset, q.Limit);
+        });
+        await backend.AddAsync<ExportChunk, Ack>(BackendSubjects.ExportsAppend, c =>
+        {
+            backend.Chunks[(c.ExportId, c.Index)] = c.Content;
+            return new Ack();
+        });
+        await backend.AddAsync<ExportCompleteRequest, ExportInfo>(BackendSubjects.ExportsComplete, c =>
+        {
+            backend.ExportsCompleted.Enqueue(c);
+            return new ExportInfo(c.ExportId, Guid.Empty, "csv", new SignalFilter(), true, c.Chunks, c.Rows, c.Bytes, DateTimeOffset.UtcNow);
+        });
+        await backend.AddAsync<JobStatus, JobRecord>(BackendSubjects.JobsComplete, s =>
+        {
+            backend.Completed.Enqueue(s);
+            return new JobRecord(s.JobId, s.Type, s.State, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "jobs.x", s);
+        });
+        await connection.PingAsync();
+        return backend;
+    }
+
+    public Rule AddRule(string name, string expression, Severity severity = Severity.Error, bool enabled = true)
+    {
+        var rule = new Rule(Guid.NewGuid(), name, severity, enabled, expression, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1);
+        Rules[rule.Id] = rule;
+        return rule;
+    }
+
+    private RecordSignalsReply Record(RecordSignalsRequest request)
+    {
+        Interlocked.Increment(ref RecordCalls);
+        var created = 0;
+        var signals = request.Violations.Select(v => Recorded.GetOrAdd((request.JobId, v.RuleId), _ =>
+        {
+            created++;
+            return new Signal(Guid.NewGuid(), v.RuleId, v.RuleName, request.TraceId, request.JobId, v.OffendingSpanIds, v.Severity, SignalStatus.Open, DateTimeOffset.UtcNow, null, null);
+        })).ToList();
+        return new RecordSignalsReply(signals, created);
+    }
+
+    private ValueTask AddAsync<TRequest, TReply>(string subject, Func<TRequest, TReply> handle) =>
+        _server.AddEndpointAsync<TRequest>(async msg =>
+        {
+            if (Failing.TryGetValue(subject, out var code))
+            {
+                throw new NatsSvcEndpointException(code, $"injected failure on {subject}");
+            }
+
+            await msg.ReplyAsync(handle(msg.Data!));
+        }, subject.Replace('.', '-'), subject);
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}

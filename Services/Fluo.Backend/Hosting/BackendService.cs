@@ -68,7 +68,7 @@ internal sealed partial class BackendService(IServiceProvider services, NpgsqlDa
                 await FluoDatabase.MigrateAsync(dataSource, logger, stoppingToken);
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException { IsTransient: true } or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (IsNotUpYet(ex) && !stoppingToken.IsCancellationRequested)
             {
                 BackendLog.DatabaseNotYet(logger, ex.Message, delay);
                 await Task.Delay(delay, stoppingToken);
@@ -76,6 +76,10 @@ internal sealed partial class BackendService(IServiceProvider services, NpgsqlDa
             }
         }
     }
+
+    // Unreachable, starting up, or the orchestrator has not created the database yet.
+    private static bool IsNotUpYet(Exception ex) =>
+        ex is NpgsqlException { IsTransient: true } or TimeoutException or PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName };
 
     [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")]
     private static partial Regex SemVer();

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Fluo.Backend.Hosting;
+using Fluo.Contracts.Backend;
+using Fluo.Data;
+using Fluo.Nats;
+using Fluo.Testing.Nats;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fluo.Backend.Tests;
+
+/// <summary>Backends built the way Program builds one, several at once, on their own nats-server and database.</summary>
+[Collection(BackendCollection.Name)]
+public class HostingTests(BackendFixture fixture)
+{
+    private static async Task<WebApplication> StartBackendAsync(string natsUrl, string fluodb)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["ConnectionStrings:nats"] = natsUrl;
+        builder.Configuration["ConnectionStrings:fluodb"] = fluodb;
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults();
+        builder.AddBackendServices();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        await app.Services.GetRequiredService<BackendReady>().WaitAsync().WaitAsync(BackendFixture.Wait);
+        return app;
+    }
+
+    [Fact]
+    public async Task Two_backends_migrate_one_database_concurrently_and_share_requests_through_the_queue_group()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        var fluodb = await fixture.Postgres.CreateDatabaseAsync();
+
+        var apps = await Task.WhenAll(StartBackendAsync(nats.Url, fluodb), StartBackendAsync(nats.Url, fluodb));
+        try
+        {
+            await using var client = await BackendFixture.ConnectClientAsync(nats.Url);
+            await using (var db = Npgsql.NpgsqlDataSource.Create(fluodb))
+            {
+                Assert.Equal(FluoDatabase.Migrations.Count, await db.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+                await db.RuleAsync("shared");
+            }
+
+            var replies = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => client.AskAsync<RuleListRequest, RuleList>(BackendSubjects.RulesList, new RuleListRequest())));
+            Assert.All(replies, r => Assert.Equal("shared", Assert.Single(r.Items).Name));
+
+            // Both instances answer discovery; each took a share of the requests.
+            var inbox = client.NewInbox();
+            await using var sub = await client.SubscribeCoreAsync<string>(inbox);
+            await client.PublishAsync($"$SRV.STATS.{BackendSubjects.ServiceName}", replyTo: inbox);
+            var served = new List<long>();
+            for (var i = 0; i < 2; i++)
+            {
+                var stats = JsonDocument.Parse((await sub.NextAsync()).Data!).RootElement;
+                served.Add(stats.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "rules-list").GetProperty("num_requests").GetInt64());
+            }
+
+            Assert.Equal(60, served.Sum());
+            Assert.All(served, n => Assert.True(n > 0, $"each instance serves some requests: {string.Join("/", served)}"));
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+
+        // A restart migrates again: nothing to apply, no error.
+        await using var again = await StartBackendAsync(nats.Url, fluodb);
+        Assert.Empty(await FluoDatabase.MigrateAsync(again.Services.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+    }
+
+    [Fact]
+    public async Task A_backend_started_before_PostgreSQL_accepts_its_database_migrates_once_it_does()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        var name = "late_" + Guid.NewGuid().ToString("N")[..8];
+        var fluodb = fixture.Postgres.ConnectionStringFor(name);
+
+        var starting = StartBackendAsync(nats.Url, fluodb);
+        await Task.Delay(500);
+        Assert.False(starting.IsCompleted);
+        await fixture.Postgres.CreateDatabaseAsync(name);
+
+        await using var app = await starting;
+        await using var client = await BackendFixture.ConnectClientAsync(nats.Url);
+        Assert.Empty((await client.AskAsync<RuleListRequest, RuleList>(BackendSubjects.RulesList, new RuleListRequest())).Items);
+    }
+}

@@ -1,0 +1,214 @@
+using Fluo.Contracts.Backend;
+using Fluo.Contracts.Messaging;
+using Fluo.Contracts.Rules;
+using Fluo.Contracts.Signals;
+using Fluo.Nats;
+
+namespace Fluo.Backend.Tests;
+
+[Collection(BackendCollection.Name)]
+public class SignalsTests(BackendFixture fixture)
+{
+    private static Violation Violation(Guid ruleId, string name = "slow", Severity severity = Severity.Error, params string[] spans) =>
+        new(ruleId, name, severity, spans.Length == 0 ? ["aaaaaaaaaaaaaaaa"] : spans);
+
+    private Task<RecordSignalsReply> RecordAsync(Guid jobId, string traceId, params Violation[] violations) =>
+        fixture.Client.AskAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecord, new RecordSignalsRequest(jobId, traceId, violations));
+
+    private Task<Signal> SetStatusAsync(Guid id, SignalStatus status, string by = "ops@example.com") =>
+        fixture.Client.AskAsync<ResolveSignalRequest, Signal>(BackendSubjects.SignalsSetStatus, new ResolveSignalRequest(id, status, by));
+
+    private Task<SignalPage> ListAsync(SignalFilter filter, int offset = 0, int limit = 50) =>
+        fixture.Client.AskAsync<SignalQuery, SignalPage>(BackendSubjects.SignalsList, new SignalQuery(filter, offset, limit));
+
+    [Fact]
+    public async Task Record_is_idempotent_per_job_and_rule_and_returns_the_same_ids()
+    {
+        var (jobId, traceId, slow, errors) = (Guid.NewGuid(), Seed.NewTraceId(), Guid.NewGuid(), Guid.NewGuid());
+        var violations = new[] { Violation(slow, "slow", Severity.Warning, "1111111111111111", "2222222222222222"), Violation(errors, "errors", Severity.Critical) };
+
+        var first = await RecordAsync(jobId, traceId, violations);
+        var second = await RecordAsync(jobId, traceId, violations);
+
+        Assert.Equal(2, first.Created);
+        Assert.Equal(0, second.Created);
+        Assert.Equal(first.Signals.Select(s => s.Id), second.Signals.Select(s => s.Id));
+        Assert.Equal([slow, errors], first.Signals.Select(s => s.RuleId));
+        var signal = first.Signals[0];
+        Assert.Equal(("slow", traceId, jobId, Severity.Warning, SignalStatus.Open), (signal.RuleName, signal.TraceId, signal.JobId, signal.Severity, signal.Status));
+        Assert.Equal(["1111111111111111", "2222222222222222"], signal.OffendingSpanIds);
+        Assert.Null(signal.ResolvedAt);
+
+        // A repeat that adds a rule creates only that one; the stored rows are the job's.
+        var third = await RecordAsync(jobId, traceId, [.. violations, Violation(Guid.NewGuid(), "new")]);
+        Assert.Equal(1, third.Created);
+        Assert.Equal(first.Signals.Select(s => s.Id), third.Signals.Take(2).Select(s => s.Id));
+        Assert.Equal(3, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM signals WHERE job_id = @job", ("job", jobId)));
+    }
+
+    [Fact]
+    public async Task Concurrent_records_of_one_job_create_each_signal_once()
+    {
+        var (jobId, traceId, rule) = (Guid.NewGuid(), Seed.NewTraceId(), Guid.NewGuid());
+        await using var other = await BackendFixture.ConnectClientAsync(fixture.Nats.Url);
+        var replies = await Task.WhenAll(
+            RecordAsync(jobId, traceId, Violation(rule)),
+            other.AskAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecord, new RecordSignalsRequest(jobId, traceId, [Violation(rule)])));
+
+        Assert.Equal(1, replies.Sum(r => r.Created));
+        Assert.Equal(replies[0].Signals.Single().Id, replies[1].Signals.Single().Id);
+    }
+
+    [Fact]
+    public async Task Record_rejects_bad_requests()
+    {
+        var rule = Guid.NewGuid();
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsRecord, new RecordSignalsRequest(Guid.Empty, Seed.NewTraceId(), [Violation(rule)]))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsRecord, new RecordSignalsRequest(Guid.NewGuid(), "", [Violation(rule)]))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsRecord, new RecordSignalsRequest(Guid.NewGuid(), Seed.NewTraceId(), [Violation(rule), Violation(rule)]))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsRecord, new RecordSignalsRequest(Guid.NewGuid(), Seed.NewTraceId(), [Violation(rule, severity: (Severity)42)]))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsRecord, "{\"jobId\":\"" + Guid.NewGuid() + "\",\"traceId\":\"t\",\"violations\":[{\"ruleId\":\"" + rule + "\"}]}")).Code);
+
+        var none = await RecordAsync(Guid.NewGuid(), Seed.NewTraceId());
+        Assert.Equal((0, 0), (none.Created, none.Signals.Count));
+    }
+
+    [Fact]
+    public async Task Resolving_publishes_one_resolved_event_after_commit_and_reopening_publishes_one_open_event()
+    {
+        var signal = (await RecordAsync(Guid.NewGuid(), Seed.NewTraceId(), Violation(Guid.NewGuid()))).Signals.Single();
+        await using var events = await fixture.Client.SubscribeCoreAsync<SignalStatusChanged>("signals.status.>");
+        await fixture.Client.PingAsync();
+
+        var resolved = await SetStatusAsync(signal.Id, SignalStatus.Resolved, "alice");
+        Assert.Equal((SignalStatus.Resolved, "alice"), (resolved.Status, resolved.ResolvedBy));
+        Assert.NotNull(resolved.ResolvedAt);
+
+        var first = await events.NextAsync();
+        Assert.Equal(Subjects.SignalResolved, first.Subject);
+        Assert.Equal((signal.Id, SignalStatus.Resolved, "alice"), (first.Data!.Signal.Id, first.Data.Signal.Status, first.Data.ChangedBy));
+        Assert.Equal(resolved.ResolvedAt, first.Data.ChangedAt);
+        // Published through JetStream with a per-change Nats-Msg-Id that names the outbox row, now marked sent.
+        var msgId = Guid.Parse(first.Headers!["Nats-Msg-Id"].ToString());
+        Assert.NotNull(await fixture.Db.ScalarAsync<DateTime?>("SELECT sent_at FROM outbox WHERE id = @id", ("id", msgId)));
+
+        // Unchanged: the same signal back, no event.
+        var again = await SetStatusAsync(signal.Id, SignalStatus.Resolved, "bob");
+        Assert.Equal((resolved.ResolvedAt, "alice"), (again.ResolvedAt, again.ResolvedBy));
+
+        var reopened = await SetStatusAsync(signal.Id, SignalStatus.Open, "carol");
+        Assert.Equal((SignalStatus.Open, null, null), (reopened.Status, reopened.ResolvedAt, reopened.ResolvedBy));
+        // The next event is the reopening: resolving again published nothing in between.
+        var second = await events.NextAsync();
+        Assert.Equal(Subjects.SignalOpened, second.Subject);
+        Assert.Equal((signal.Id, SignalStatus.Open, "carol"), (second.Data!.Signal.Id, second.Data.Signal.Status, second.Data.ChangedBy));
+        Assert.NotEqual(msgId.ToString(), second.Headers!["Nats-Msg-Id"].ToString());
+
+        await fixture.Client.PingAsync();
+        Assert.False(events.Msgs.TryRead(out _));
+        Assert.Equal(SignalStatus.Open, (await fixture.Client.AskAsync<IdRequest, Signal>(BackendSubjects.SignalsGet, new IdRequest(signal.Id))).Status);
+    }
+
+    [Fact]
+    public async Task Status_changes_reach_the_SIGNALS_stream()
+    {
+        var signal = (await RecordAsync(Guid.NewGuid(), Seed.NewTraceId(), Violation(Guid.NewGuid()))).Signals.Single();
+        var js = new Fluo.Nats.JetStream.NatsJSContext(fixture.Client);
+        var before = (await js.GetStreamAsync(FluoTopology.SignalsStream)).State.LastSeq;
+        // Interest retention keeps messages only while a consumer wants them.
+        var consumer = await js.CreateOrUpdateConsumerAsync(FluoTopology.SignalsStream, new Fluo.Nats.JetStream.ConsumerConfig("backend-test-" + Guid.NewGuid().ToString("N")[..8])
+        {
+            FilterSubject = Subjects.SignalResolved,
+            DeliverPolicy = Fluo.Nats.JetStream.ConsumerDeliverPolicy.New,
+            AckPolicy = Fluo.Nats.JetStream.ConsumerAckPolicy.Explicit,
+        });
+
+        await SetStatusAsync(signal.Id, SignalStatus.Resolved);
+
+        var received = new List<Guid>();
+        await foreach (var msg in consumer.FetchAsync<SignalStatusChanged>(new Fluo.Nats.JetStream.NatsJSFetchOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(10) }))
+        {
+            received.Add(msg.Data!.Signal.Id);
+            await msg.AckAsync();
+        }
+
+        await js.DeleteConsumerAsync(FluoTopology.SignalsStream, consumer.Name);
+        Assert.Equal([signal.Id], received);
+
+        Assert.True((await js.GetStreamAsync(FluoTopology.SignalsStream)).State.LastSeq > before);
+    }
+
+    [Fact]
+    public async Task Status_rejects_bad_requests_and_unknown_signals()
+    {
+        var signal = (await RecordAsync(Guid.NewGuid(), Seed.NewTraceId(), Violation(Guid.NewGuid()))).Signals.Single();
+        Assert.Equal(404, (await fixture.Client.FailAsync(BackendSubjects.SignalsSetStatus, new ResolveSignalRequest(Guid.NewGuid(), SignalStatus.Resolved, "x"))).Code);
+        var (code, message) = await fixture.Client.FailAsync(BackendSubjects.SignalsSetStatus, "{\"id\":\"" + signal.Id + "\",\"status\":\"bogus\",\"by\":\"x\"}");
+        Assert.Equal(400, code);
+        Assert.Contains("Bad request", message, StringComparison.Ordinal);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsSetStatus, "{\"id\":\"" + signal.Id + "\",\"status\":7,\"by\":\"x\"}")).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsSetStatus, new ResolveSignalRequest(signal.Id, SignalStatus.Resolved, " "))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsSetStatus, new ResolveSignalRequest(signal.Id, SignalStatus.Resolved, new string('x', 201)))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsSetStatus, "")).Code);
+        Assert.Equal(SignalStatus.Open, (await fixture.Client.AskAsync<IdRequest, Signal>(BackendSubjects.SignalsGet, new IdRequest(signal.Id))).Status);
+        Assert.Equal(404, (await fixture.Client.FailAsync(BackendSubjects.SignalsGet, new IdRequest(Guid.NewGuid()))).Code);
+    }
+
+    [Fact]
+    public async Task List_filters_by_every_member_and_pages_newest_first_with_a_total()
+    {
+        var traceId = Seed.NewTraceId();
+        var (slow, errors) = (Guid.NewGuid(), Guid.NewGuid());
+        var recorded = new List<Signal>();
+        for (var i = 0; i < 5; i++)
+        {
+            // One job per signal, so each row has its own created_at (newest last).
+            recorded.AddRange((await RecordAsync(Guid.NewGuid(), traceId, Violation(i % 2 == 0 ? slow : errors, severity: i < 3 ? Severity.Error : Severity.Info))).Signals);
+        }
+
+        await SetStatusAsync(recorded[4].Id, SignalStatus.Resolved);
+        var newestFirst = recorded.AsEnumerable().Reverse().Select(s => s.Id).ToList();
+
+        var all = await ListAsync(new SignalFilter(TraceId: traceId));
+        Assert.Equal((5L, 0, 50), (all.Total, all.Offset, all.Limit));
+        Assert.Equal(newestFirst, all.Items.Select(s => s.Id));
+
+        var page = await ListAsync(new SignalFilter(TraceId: traceId), offset: 1, limit: 2);
+        Assert.Equal(5, page.Total);
+        Assert.Equal(newestFirst.Skip(1).Take(2), page.Items.Select(s => s.Id));
+        var beyond = await ListAsync(new SignalFilter(TraceId: traceId), offset: 10, limit: 2);
+        Assert.Equal((5L, 0), (beyond.Total, beyond.Items.Count));
+
+        Assert.Equal([recorded[4].Id, recorded[2].Id, recorded[0].Id], (await ListAsync(new SignalFilter(traceId, RuleId: slow))).Items.Select(s => s.Id));
+        Assert.Equal([recorded[4].Id], (await ListAsync(new SignalFilter(traceId, Status: SignalStatus.Resolved))).Items.Select(s => s.Id));
+        Assert.Equal([recorded[3].Id], (await ListAsync(new SignalFilter(traceId, Status: SignalStatus.Open, Severity: Severity.Info))).Items.Select(s => s.Id));
+        Assert.Equal(2, (await ListAsync(new SignalFilter(traceId, errors, SignalStatus.Open))).Total);
+        Assert.Equal(0, (await ListAsync(new SignalFilter(Seed.NewTraceId()))).Total);
+
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsList, new SignalQuery(new SignalFilter(), 0, 0))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsList, new SignalQuery(new SignalFilter(), 0, 1001))).Code);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsList, new SignalQuery(new SignalFilter(), -1, 10))).Code);
+    }
+
+    [Fact]
+    public async Task Counts_give_open_signals_by_severity_and_resolved_in_all()
+    {
+        var before = await fixture.Client.AskAsync<SignalCountsRequest, SignalCounts>(BackendSubjects.SignalsCounts, new SignalCountsRequest());
+        Assert.Equal(["critical", "error", "info", "warning"], before.OpenBySeverity.Keys.Order(StringComparer.Ordinal));
+
+        var jobId = Guid.NewGuid();
+        var signals = (await RecordAsync(jobId, Seed.NewTraceId(),
+            Violation(Guid.NewGuid(), severity: Severity.Critical), Violation(Guid.NewGuid(), severity: Severity.Critical), Violation(Guid.NewGuid(), severity: Severity.Info))).Signals;
+        await SetStatusAsync(signals[0].Id, SignalStatus.Resolved);
+
+        var after = await fixture.Client.AskAsync<SignalCountsRequest, SignalCounts>(BackendSubjects.SignalsCounts, new SignalCountsRequest());
+        Assert.Equal(before.OpenBySeverity["critical"] + 1, after.OpenBySeverity["critical"]);
+        Assert.Equal(before.OpenBySeverity["info"] + 1, after.OpenBySeverity["info"]);
+        Assert.Equal(before.OpenBySeverity["error"], after.OpenBySeverity["error"]);
+        Assert.Equal(before.Resolved + 1, after.Resolved);
+
+        // An empty request body is the same question.
+        var empty = await fixture.Client.AskAsync<string, SignalCounts>(BackendSubjects.SignalsCounts, "");
+        Assert.Equal(after.Resolved, empty.Resolved);
+    }
+}

@@ -11,6 +11,41 @@ public sealed record StreamInfo
 
     /// <summary>Its content.</summary>
     public StreamState State { get; init; } = new();
+
+    /// <summary>Where it is replicated (null on a server without clustering).</summary>
+    public StreamClusterInfo? Cluster { get; init; }
+}
+
+/// <summary>A clustered stream's raft group: the leader and the other replicas.</summary>
+public sealed record StreamClusterInfo
+{
+    /// <summary>The cluster name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The server name of the current leader; null while none is elected.</summary>
+    public string? Leader { get; init; }
+
+    /// <summary>The replicas other than the leader.</summary>
+    public IReadOnlyList<StreamPeerInfo>? Replicas { get; init; }
+}
+
+/// <summary>A replica of a clustered stream, as the leader sees it.</summary>
+public sealed record StreamPeerInfo
+{
+    /// <summary>The server name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>True when it has caught up with the leader.</summary>
+    public bool Current { get; init; }
+
+    /// <summary>True when the leader considers it offline.</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>How long ago it was last heard from.</summary>
+    public TimeSpan Active { get; init; }
+
+    /// <summary>Raft entries it is behind.</summary>
+    public ulong Lag { get; init; }
 }
 
 /// <summary>What a stream holds.</summary>

@@ -19,4 +19,10 @@ public sealed record NatsSvcConfig(string Name, string Version)
 
     /// <summary>Key/value pairs reported by <c>$SRV.PING</c>, <c>$SRV.INFO</c> and <c>$SRV.STATS</c>.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// How many requests each endpoint handles at once (default 1: one after another, in arrival order). Handlers that
+    /// wait on I/O, such as a database, serve far more requests per replica with more.
+    /// </summary>
+    public int MaxConcurrency { get; init; } = 1;
 }

@@ -114,7 +114,14 @@ internal sealed class NatsSvcEndpoint<T> : NatsSvcEndpoint
         await _loop.ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    private Task RunAsync()
+    {
+        var readers = Math.Max(1, Server.Config.MaxConcurrency);
+        return readers == 1 ? ReadAsync() : Task.WhenAll(Enumerable.Range(0, readers).Select(_ => Task.Run(ReadAsync)));
+    }
+
+    // Several readers of one subscription channel handle that many requests at once.
+    private async Task ReadAsync()
     {
         await foreach (var msg in _sub.Msgs.ReadAllAsync().ConfigureAwait(false))
         {

@@ -18,7 +18,7 @@ namespace Fluo.Backend.Hosting;
 /// <c>fluo-backend</c> micro service (queue group <c>backend</c>) until the host stops.
 /// </summary>
 internal sealed partial class BackendService(IServiceProvider services, NpgsqlDataSource dataSource, INatsConnection connection,
-    FluoTopologyReady topology, BackendReady ready, BackendMetrics metrics, ILogger<BackendService> logger) : BackgroundService
+    FluoTopologyReady topology, BackendReady ready, BackendMetrics metrics, IConfiguration configuration, ILogger<BackendService> logger) : BackgroundService
 {
     private NatsSvcServer? _server;
 
@@ -36,6 +36,8 @@ internal sealed partial class BackendService(IServiceProvider services, NpgsqlDa
         {
             Description = "Fluo's rules, signals, traces, jobs and exports in PostgreSQL",
             QueueGroup = BackendSubjects.QueueGroup,
+            // Handlers wait on PostgreSQL: serve several requests per endpoint at once (the pool bounds the rest).
+            MaxConcurrency = configuration.GetValue("Fluo:Backend:Concurrency", 16),
         });
         await _server.StartAsync(stoppingToken);
         var endpoints = new BackendEndpoints(_server, metrics, logger);

@@ -52,6 +52,40 @@ public class ServiceTests(NatsServerFixture fixture) : IClassFixture<NatsServerF
         await Assert.ThrowsAsync<NatsNoRespondersException>(() => client.RequestAsync<string, string>("$SRV.PING.doubler.NOTTHISONE", "").AsTask());
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(4, 4)]
+    public async Task An_endpoint_handles_up_to_MaxConcurrency_requests_at_once(int maxConcurrency, int expectedPeak)
+    {
+        await using var connection = await TestConnections.ConnectAsync(Url);
+        await using var client = await ClientAsync();
+        await using var service = await connection.AddServiceAsync(Config($"conc{maxConcurrency}") with { MaxConcurrency = maxConcurrency });
+        var inside = 0;
+        var peak = 0;
+        await service.AddEndpointAsync<int>(async msg =>
+        {
+            var now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref peak, now);
+            await Task.Delay(200);
+            Interlocked.Decrement(ref inside);
+            await msg.ReplyAsync(msg.Data * 2);
+        }, "slow", subject: $"conc{maxConcurrency}.slow");
+
+        var replies = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            client.RequestAsync<int, int>($"conc{maxConcurrency}.slow", i, timeout: TimeSpan.FromSeconds(10)).AsTask()));
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => i * 2), replies.Select(r => r.Data).Order());
+        Assert.Equal(expectedPeak, peak);
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            int current;
+            while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+            {
+            }
+        }
+    }
+
     [Fact]
     public async Task Responses_use_the_wire_schema_field_names()
     {

@@ -25,7 +25,7 @@ public static class Extensions
             options.SerializerOptions.TypeInfoResolverChain.Insert(1, FluoJsonContext.Default);
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
 

@@ -1,0 +1,37 @@
+using Fluo.Web.Auth;
+using Fluo.Web.Backend;
+using Microsoft.Extensions.Options;
+
+namespace Fluo.Web.Live;
+
+/// <summary>Maps <c>/ws</c>: the WebSocket gateway.</summary>
+public static class LiveGateway
+{
+    /// <summary>Accepts WebSockets at <c>/ws</c>; a browser's auth cookie authenticates the connection at once.</summary>
+    public static IEndpointRouteBuilder MapLiveGateway(this IEndpointRouteBuilder app)
+    {
+        app.Map("/ws", async (HttpContext http, LiveHub hub, LiveReplay replay, LiveTokens tokens, BackendClient backend,
+            IOptions<WebOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
+        {
+            if (!http.WebSockets.IsWebSocketRequest)
+            {
+                return Results.Problem("This endpoint speaks WebSocket only (JSON frames {type, channel, payload, id, timestamp}).",
+                    statusCode: StatusCodes.Status426UpgradeRequired, title: "WebSocket required");
+            }
+
+            var heartbeat = options.Value.Heartbeat;
+            using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                // Protocol-level ping every heartbeat; a peer that does not pong within one more heartbeat is aborted.
+                KeepAliveInterval = heartbeat,
+                KeepAliveTimeout = heartbeat,
+            });
+            var connection = new LiveConnection(socket, hub, replay, tokens, backend, options.Value, loggers.CreateLogger<LiveConnection>());
+            var user = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name : null;
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+            await connection.RunAsync(user, stopping.Token);
+            return Results.Empty;
+        }).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+
+namespace Fluo.Web.Live;
+
+/// <summary>The connected WebSockets of this replica: per-user connection slots and the fan-out of live events.</summary>
+public sealed class LiveHub
+{
+    private readonly ConcurrentDictionary<LiveConnection, byte> _connections = new();
+    private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
+    private long _metricsSeq;
+
+    /// <summary>Connections open now.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Last event sequence fanned out per source (for the System page and tests).</summary>
+    public ConcurrentDictionary<EventSource, ulong> LastSeq { get; } = new();
+
+    internal void Add(LiveConnection connection) => _connections.TryAdd(connection, 0);
+
+    internal void Remove(LiveConnection connection) => _connections.TryRemove(connection, out _);
+
+    /// <summary>Takes one of <paramref name="max"/> connection slots of <paramref name="user"/>.</summary>
+    public bool TryAcquire(string user, int max)
+    {
+        lock (_perUser)
+        {
+            var count = _perUser.GetValueOrDefault(user);
+            if (count >= max)
+            {
+                return false;
+            }
+
+            _perUser[user] = count + 1;
+            return true;
+        }
+    }
+
+    /// <summary>Open authenticated connections of <paramref name="user"/>.</summary>
+    public int ConnectionsOf(string user)
+    {
+        lock (_perUser)
+        {
+            return _perUser.GetValueOrDefault(user);
+        }
+    }
+
+    /// <summary>Gives a slot back.</summary>
+    public void Release(string user)
+    {
+        lock (_perUser)
+        {
+            if (_perUser.TryGetValue(user, out var count))
+            {
+                if (count <= 1)
+                {
+                    _perUser.Remove(user);
+                }
+                else
+                {
+                    _perUser[user] = count - 1;
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends an event to every connection subscribed to a channel it belongs on.</summary>
+    public void Publish(LiveEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        LastSeq[e.Source] = e.Seq;
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Deliver(e);
+        }
+    }
+
+    /// <summary>Sends a metrics sample (JSON) to every connection subscribed to <c>metrics</c>.</summary>
+    public void PublishMetrics(ReadOnlyMemory<byte> sampleJson)
+    {
+        var seq = (ulong)Interlocked.Increment(ref _metricsSeq);
+        var e = new LiveEvent(EventSource.Metrics, Guid.Empty, seq, "metrics", sampleJson, DateTimeOffset.UtcNow);
+        Publish(e);
+    }
+}

@@ -40,6 +40,9 @@ internal sealed class FakeBackend : IAsyncDisposable
     /// <summary>Subjects that answer with this service error code instead of working.</summary>
     public ConcurrentDictionary<string, int> Failing { get; } = new();
 
+    /// <summary>Subjects that answer only after this delay.</summary>
+    public ConcurrentDictionary<string, TimeSpan> Slow { get; } = new();
+
     public static async Task<FakeBackend> StartAsync(INatsConnection connection)
     {
         var server = await connection.AddServiceAsync(new NatsSvcConfig(BackendSubjects.ServiceName, "0.0.1-test") { QueueGroup = BackendSubjects.QueueGroup });
@@ -97,6 +100,11 @@ internal sealed class FakeBackend : IAsyncDisposable
             if (Failing.TryGetValue(subject, out var code))
             {
                 throw new NatsSvcEndpointException(code, $"injected failure on {subject}");
+            }
+
+            if (Slow.TryGetValue(subject, out var delay))
+            {
+                await Task.Delay(delay);
             }
 
             await msg.ReplyAsync(handle(msg.Data!));

@@ -23,6 +23,7 @@ public static class Extensions
         builder.Services.AddSingleton<BackendClient>();
         builder.Services.AddSingleton<JobStatusStore>();
         builder.Services.AddSingleton<RuleCache>();
+        builder.Services.AddHostedService<RulesChangedListener>();
         builder.Services.AddSingleton<TraceAnalysisHandler>();
         builder.Services.AddSingleton<RuleValidationHandler>();
         builder.Services.AddSingleton<DataExportHandler>();

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Fluo.Contracts.Signals;
 using Fluo.Hosting.Dashboard.Telemetry;
 using Fluo.SystemTests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Fluo.SystemTests;
 
@@ -48,11 +47,11 @@ public sealed class SignalFlowTests(SystemFixture fixture) : IClassFixture<Syste
         var traceId = FluoSystem.NewTraceId();
         var spanId = FluoSystem.NewSpanId();
         var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
-        var otlp = $$"""
+        var otlp = $$$"""
             {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"payments"}}]},
               "scopeSpans":[{"scope":{"name":"test"},"spans":[
-                {"traceId":"{{traceId}}","spanId":"{{spanId}}","name":"{{name}}","kind":2,
-                 "startTimeUnixNano":"{{start}}","endTimeUnixNano":"{{start + 3_000_000}}",
+                {"traceId":"{{{traceId}}}","spanId":"{{{spanId}}}","name":"{{{name}}}","kind":2,
+                 "startTimeUnixNano":"{{{start}}}","endTimeUnixNano":"{{{start + 3_000_000}}}",
                  "attributes":[{"key":"amount","value":{"intValue":"42"}}],"status":{"code":1}}]}]}]}
             """;
         using var response = await System.Api.PostAsync("/v1/traces", new StringContent(otlp, Encoding.UTF8, "application/json"), ct);
@@ -164,7 +163,7 @@ public sealed class SignalFlowTests(SystemFixture fixture) : IClassFixture<Syste
         using var response = await System.Api.SendAsync(request, ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
-        var store = System.App.Services.GetRequiredService<TelemetryStore>();
+        var store = System.Dashboard.Store;
         IReadOnlyList<StoredSpan> spans = [];
         while (!ct.IsCancellationRequested)
         {

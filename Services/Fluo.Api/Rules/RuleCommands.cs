@@ -3,7 +3,9 @@ using Fluo.Api.Apis;
 using Fluo.Api.Outbox;
 using Fluo.Contracts;
 using Fluo.Contracts.Jobs;
+using Fluo.Contracts.Messaging;
 using Fluo.Contracts.Rules;
+using Fluo.Nats;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -32,7 +34,7 @@ internal sealed record RuleDraft(string Name, Severity Severity, bool Enabled, s
 /// Rule writes: each insert or update goes with a queued rule_validation back-test and its outbox message in one
 /// transaction; deletes are soft.
 /// </summary>
-internal sealed class RuleCommands(NpgsqlDataSource dataSource, OutboxSignal signal, IOptions<ApiOptions> options)
+internal sealed partial class RuleCommands(NpgsqlDataSource dataSource, OutboxSignal signal, IOptions<ApiOptions> options, INatsConnection nats, ILogger<RuleCommands> logger)
 {
     private const string Columns = "id, name, severity, enabled, expression, created_at, updated_at, version";
 
@@ -65,8 +67,30 @@ internal sealed class RuleCommands(NpgsqlDataSource dataSource, OutboxSignal sig
     {
         await using var command = dataSource.CreateCommand("UPDATE rules SET deleted = true, version = version + 1, updated_at = now() WHERE id = $1 AND NOT deleted");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (deleted)
+        {
+            await AnnounceAsync(id);
+        }
+
+        return deleted;
     }
+
+    /// <summary>Tells workers (core NATS, best effort: their cache also expires by itself) that the rules changed.</summary>
+    private async Task AnnounceAsync(Guid ruleId)
+    {
+        try
+        {
+            await nats.PublishAsync(Subjects.RulesChanged, ruleId.ToString("N"));
+        }
+        catch (NatsException ex)
+        {
+            LogAnnounceFailed(logger, ruleId, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Could not announce the change of rule {RuleId} to workers ({Reason}); their caches expire by themselves")]
+    private static partial void LogAnnounceFailed(ILogger logger, Guid ruleId, string reason);
 
     private async Task<(RuleWriteStatus Status, RuleResponse? Rule)> WriteAsync(NpgsqlBatchCommand write, Guid ruleId, RuleDraft draft, string? traceHeaders, CancellationToken cancellationToken)
     {
@@ -106,6 +130,7 @@ internal sealed class RuleCommands(NpgsqlDataSource dataSource, OutboxSignal sig
         }
 
         signal.Notify();
+        await AnnounceAsync(ruleId);
         return (RuleWriteStatus.Ok, rule);
     }
 

@@ -38,6 +38,12 @@ public static class Subjects
     /// <summary><see cref="Events.ServiceStarted"/>.</summary>
     public const string SystemStartup = "events.system.startup";
 
+    /// <summary>
+    /// Core NATS, not stored: a hint, published by the Api after a rule write commits, that the enabled rules changed;
+    /// the payload is the rule id. Workers drop their rule cache so a trace accepted after the write is judged by it.
+    /// </summary>
+    public const string RulesChanged = "fluo.rules.changed";
+
     /// <summary>Dead letters: <c>dlq.&lt;original subject&gt;</c>.</summary>
     public const string DeadLetters = "dlq.>";
 

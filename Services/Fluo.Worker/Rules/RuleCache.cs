@@ -49,6 +49,15 @@ internal sealed class RuleCache(BackendClient backend, TimeProvider time, IOptio
         }
     }
 
+    /// <summary>Marks the cached rules stale (keeping their compiled forms for reuse): the next job lists them again.</summary>
+    public void Invalidate()
+    {
+        if (Volatile.Read(ref _current) is { } current)
+        {
+            Volatile.Write(ref _current, new Snapshot(DateTimeOffset.MinValue, current.Entries));
+        }
+    }
+
     private ActiveRule[]? Fresh(Snapshot? snapshot) =>
         snapshot is not null && time.GetUtcNow() - snapshot.FetchedAt < _duration ? snapshot.Active : null;
 

@@ -41,8 +41,11 @@ public sealed class FluoSystem : IAsyncDisposable
     /// <summary>The AppHost's dashboard (OTLP receiver and JSON API).</summary>
     public DashboardServer Dashboard => App.Services.GetRequiredService<DashboardServer>();
 
-    /// <summary>JSON as the API writes it.</summary>
-    public static JsonSerializerOptions Json => FluoJsonContext.Default.Options;
+    /// <summary>JSON as the API writes it: Fluo's contracts, plus reflection for the test's own shapes (lists).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(FluoJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+    };
 
     /// <summary>Starts the system and waits until every resource is healthy.</summary>
     public static async Task<FluoSystem> StartAsync(Action<DistributedApplicationTestingBuilder>? configure = null, CancellationToken cancellationToken = default)

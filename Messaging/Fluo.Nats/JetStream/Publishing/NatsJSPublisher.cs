@@ -212,8 +212,8 @@ public sealed class NatsJSPublisher : IAsyncDisposable
     {
         if (Interlocked.CompareExchange(ref _inFlight[index], null, future) == future)
         {
-            Release(index, retire: false);
             Settled();
+            Release(index, retire: false);
         }
     }
 
@@ -296,7 +296,6 @@ public sealed class NatsJSPublisher : IAsyncDisposable
 
     private void Finish(int index, NatsJSPublishFuture future, Exception? error, bool retire, PubAck? ack = null)
     {
-        Release(index, retire);
         if (error is null)
         {
             Interlocked.Increment(ref _acked);
@@ -308,7 +307,10 @@ public sealed class NatsJSPublisher : IAsyncDisposable
             future.SetError(error);
         }
 
+        // Settled before the slot is free: the publish that rents it next must not be counted while this one
+        // still is, or InFlight would read MaxInFlight + 1.
         Settled();
+        Release(index, retire);
     }
 
     /// <summary>Called on the reader loop for every reply on the publisher's inbox.</summary>

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Fluo.Api.Tests;
+
+/// <summary>The relay against NATS failures; its own Api, server and database because it stops NATS.</summary>
+public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task Traces_posted_while_NATS_is_down_are_all_accepted_and_each_is_in_the_stream_once_it_is_back()
+    {
+        await api.WaitOutboxDrainedAsync();
+        var before = (await api.JobMessagesAsync()).Count;
+        await api.Nats.StopAsync();
+
+        var jobIds = new List<string>();
+        for (var i = 0; i < 25; i++)
+        {
+            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId())));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            jobIds.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid().ToString());
+        }
+
+        await Task.Delay(500);
+        Assert.Equal(25, await api.CountAsync("outbox", "sent_at IS NULL"));
+
+        await api.Nats.StartAgainAsync();
+        await api.WaitOutboxDrainedAsync(TimeSpan.FromSeconds(30));
+
+        var messages = await api.JobMessagesAsync();
+        Assert.Equal(before + 25, messages.Count);
+        foreach (var jobId in jobIds)
+        {
+            Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId);
+        }
+    }
+
+    [Fact]
+    public async Task A_row_published_but_not_marked_is_published_again_and_dropped_by_the_stream_dedup()
+    {
+        using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId())));
+        var jobId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+        await api.WaitOutboxDrainedAsync();
+        var count = (await api.JobMessagesAsync()).Count;
+
+        // As if the relay had crashed after the publish and before its commit.
+        await using (var reset = api.Db.CreateCommand($"UPDATE outbox SET sent_at = NULL WHERE id = '{jobId}'"))
+        {
+            Assert.Equal(1, await reset.ExecuteNonQueryAsync());
+        }
+
+        await api.WaitOutboxDrainedAsync();
+        Assert.Equal(1, await api.CountAsync("outbox", $"id = '{jobId}' AND attempts = 2"));
+        var messages = await api.JobMessagesAsync();
+        Assert.Equal(count, messages.Count);
+        Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId.ToString());
+    }
+}

@@ -102,6 +102,7 @@ public sealed partial class DistributedApplicationBuilder : IDistributedApplicat
         var model = new DistributedApplicationModel(_resources.ToList(), AppHostDirectory, ProjectConfiguration, Options, ExecutionContext);
         _host.Services.AddSingleton(model);
         _host.Services.AddSingleton<ResourceNotificationService>();
+        _host.Services.AddSingleton<ResourceCommandService>();
         _host.Services.AddSingleton(sp => new ResourceLoggerService(Options.EchoResourceOutput));
         _host.Services.AddSingleton<Dashboard.DashboardServer>();
         _host.Services.AddSingleton<Orchestrator>();

@@ -26,11 +26,14 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     private readonly IConfiguration _configuration;
     private readonly ResourceNotificationService _notifications;
     private readonly ResourceLoggerService _logs;
+    private readonly ResourceCommandService _commands;
     private WebApplication? _app;
 
     /// <summary>Created by the AppHost's container.</summary>
-    public DashboardServer(DistributedApplicationModel model, IConfiguration configuration, ResourceNotificationService notifications, ResourceLoggerService logs)
+    public DashboardServer(DistributedApplicationModel model, IConfiguration configuration, ResourceNotificationService notifications, ResourceLoggerService logs,
+        ResourceCommandService commands)
     {
+        _commands = commands;
         _model = model;
         _configuration = configuration;
         _notifications = notifications;
@@ -67,6 +70,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         var otlpPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:OtlpHttpPort", 18890));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -76,7 +80,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         });
         var app = builder.Build();
         app.MapGroup("/").RequireHost($"*:{otlpPort}").MapOtlpHttp(Store);
-        app.MapGroup("/api").RequireHost($"*:{uiPort}").MapDashboardApi(Store, _notifications, _logs);
+        app.MapGroup("/api").RequireHost($"*:{uiPort}").MapDashboardApi(Store, _notifications, _logs, _commands);
         app.MapGroup("/").RequireHost($"*:{uiPort}").MapDashboardPages(Store, _notifications, _logs);
         try
         {

@@ -31,4 +31,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(9, LogLevel.Error, "Resource '{Name}' (PID {ProcessId}) exited unexpectedly with code {ExitCode}")]
     public static partial void ServerExited(ILogger logger, string name, int processId, int exitCode);
+
+    [LoggerMessage(10, LogLevel.Information, "{Action} of resource '{Name}' ({Replicas} process(es)) requested")]
+    public static partial void Action(ILogger logger, ResourceAction action, string name, int replicas);
 }

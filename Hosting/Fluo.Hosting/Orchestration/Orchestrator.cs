@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Fluo.Hosting.ApplicationModel;
 using Fluo.Hosting.Logs;
@@ -19,9 +20,11 @@ internal sealed class Orchestrator(
     ResourceNotificationService notifications,
     ResourceLoggerService logs,
     Dashboard.DashboardServer dashboard,
+    ResourceCommandService commands,
     ILogger<Orchestrator> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _cts = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _actionGates = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<IResource, ResourceRunner> _runners = new(ReferenceEqualityComparer.Instance);
     private Task[] _starts = [];
 
@@ -58,6 +61,7 @@ internal sealed class Orchestrator(
             HostingLog.ChildrenNotTied(logger);
         }
 
+        commands.Attach(this);
         HostingLog.Starting(logger, _runners.Count, state);
         var clock = Stopwatch.StartNew();
         _starts = [.. _runners.Values.Select(r => Task.Run(() => StartOneAsync(r, _cts.Token), CancellationToken.None))];
@@ -81,6 +85,11 @@ internal sealed class Orchestrator(
     public void Dispose()
     {
         _cts.Dispose();
+        foreach (var gate in _actionGates.Values)
+        {
+            gate.Dispose();
+        }
+
         foreach (var runner in _runners.Values.OfType<IDisposable>())
         {
             runner.Dispose();
@@ -129,6 +138,76 @@ internal sealed class Orchestrator(
         {
             HostingLog.FailedToStart(logger, name, e.Message);
             notifications.Update(name, s => s with { State = ResourceState.FailedToStart, Error = e.Message });
+        }
+    }
+
+    /// <summary>Checks an action and starts it; one action at a time per resource, the next waits.</summary>
+    internal (ResourceActionOutcome Outcome, Task Completion) Execute(string name, ResourceAction action, int? replica)
+    {
+        if (_cts.IsCancellationRequested)
+        {
+            return (ResourceActionOutcome.NotRunning, Task.CompletedTask);
+        }
+
+        var runner = _runners.Values.FirstOrDefault(r => string.Equals(r.Resource.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (runner is null)
+        {
+            return (ResourceActionOutcome.UnknownResource, Task.CompletedTask);
+        }
+
+        if (!runner.CanStopAndStart)
+        {
+            return (ResourceActionOutcome.NotSupported, Task.CompletedTask);
+        }
+
+        if (replica is { } index && (index < 0 || index >= runner.ReplicaCount))
+        {
+            return (ResourceActionOutcome.UnknownReplica, Task.CompletedTask);
+        }
+
+        IReadOnlyList<int> indexes = replica is { } one && runner is ProjectRunner ? [one] : [.. Enumerable.Range(0, runner.ReplicaCount)];
+        return (ResourceActionOutcome.Accepted, Task.Run(() => RunActionAsync(runner, action, indexes), CancellationToken.None));
+    }
+
+    private async Task RunActionAsync(ResourceRunner runner, ResourceAction action, IReadOnlyList<int> indexes)
+    {
+        var name = runner.Resource.Name;
+        var gate = _actionGates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        try
+        {
+            await gate.WaitAsync(_cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            HostingLog.Action(logger, action, name, indexes.Count);
+            if (action is ResourceAction.Stop or ResourceAction.Restart)
+            {
+                await runner.StopReplicasAsync(indexes).ConfigureAwait(false);
+            }
+
+            // A server is started only from a stopped state; a project's running replicas are left alone.
+            var stopped = notifications.TryGet(name)?.State is ResourceState.Stopped or ResourceState.FailedToStart;
+            if (action is ResourceAction.Start or ResourceAction.Restart && (runner is ProjectRunner || stopped))
+            {
+                await runner.StartReplicasAsync(indexes, action == ResourceAction.Restart, _cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            HostingLog.FailedToStart(logger, name, e.Message);
+            notifications.Update(name, s => s with { State = ResourceState.FailedToStart, Error = e.Message });
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

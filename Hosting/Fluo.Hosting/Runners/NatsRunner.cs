@@ -19,6 +19,10 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
 
     public override string Type => "nats";
 
+    public override bool CanStopAndStart => true;
+
+    public override int ReplicaCount => _nodes.Count;
+
     public override string? ConnectionString =>
         string.Join(',', _nodes.Select(n => $"nats://{NatsServerResource.UserName}:{Uri.EscapeDataString(Password)}@localhost:{n.Port.ToString(CultureInfo.InvariantCulture)}"));
 
@@ -44,6 +48,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        _stopRequested = false;
         var binary = ServerBinaries.FindNatsServer(Context.Configuration, nats.Name).Path!;
         var root = Path.Combine(Context.StateDirectory, "nats", nats.Name);
         var storeRoot = nats.DataDirectory is { } data ? Path.GetFullPath(data, Context.Model.AppHostDirectory) : Path.Combine(root, "data");
@@ -55,6 +60,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
             var configFile = Path.Combine(directory, "nats.conf");
             await File.WriteAllTextAsync(configFile, BuildConfig(node, store), cancellationToken).ConfigureAwait(false);
             UnixFiles.MakePrivate(configFile);
+            node.Stopping = false;
             node.Process = await ChildProcess.StartAsync(binary, ["-c", configFile], directory, null, null, LogSink(node.Index)).ConfigureAwait(false);
             if (_stopRequested)
             {
@@ -130,7 +136,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
     {
         var process = node.Process!;
         await process.Exited.ConfigureAwait(false);
-        if (!node.Stopping)
+        if (!node.Stopping && node.Process == process)
         {
             HostingLog.ServerExited(Context.Logger, nats.Name, process.Id, process.ExitCode);
             SetReplica(node.Index, r => r with { State = ResourceState.Stopped, LastExitCode = process.ExitCode });
@@ -175,7 +181,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
 
         public ChildProcess? Process { get; set; }
 
-        public bool Stopping { get; private set; }
+        public bool Stopping { get; set; }
 
         public async Task StopAsync()
         {

@@ -21,6 +21,8 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
 
     public override string Type => "postgres";
 
+    public override bool CanStopAndStart => true;
+
     public int Port { get; private set; }
 
     public override string? ConnectionString =>
@@ -39,6 +41,7 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        _stopping = false;
         var bin = ServerBinaries.FindPostgresBin(Context.Configuration, postgres.Name).Path!;
         var directory = DataRoot();
         var data = Path.Combine(directory, "data");
@@ -180,7 +183,7 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
     private async Task WatchAsync(ChildProcess process)
     {
         await process.Exited.ConfigureAwait(false);
-        if (!_stopping)
+        if (!_stopping && _process == process)
         {
             HostingLog.ServerExited(Context.Logger, postgres.Name, process.Id, process.ExitCode);
             SetReplica(0, r => r with { State = ResourceState.Stopped, LastExitCode = process.ExitCode });

@@ -10,16 +10,22 @@ namespace Fluo.Hosting.Runners;
 /// <summary>
 /// Runs a project's replicas from its build output, each on its own port with its own instance id; a crashed
 /// replica is restarted on the same port after a doubling back-off, and the crash shows in its log and state.
+/// Replicas can be stopped and started again one by one (the dashboard's actions).
 /// </summary>
 internal sealed class ProjectRunner(ProjectResource project, RunContext context) : ResourceRunner(project, context), IDisposable
 {
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
     private readonly List<Replica> _replicas = [];
     private readonly CancellationTokenSource _stopping = new();
+    private string? _assembly;
 
     public override string Type => "project";
 
     public override bool IsServer => false;
+
+    public override int ReplicaCount => _replicas.Count;
+
+    public override bool CanStopAndStart => true;
 
     public override IReadOnlyList<string> Urls => [.. _replicas.Select(r => r.Url)];
 
@@ -38,13 +44,66 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var assembly = await ProjectLocator.FindAssemblyAsync(project, Context.Model.ProjectConfiguration, Context.Logger).ConfigureAwait(false);
+        _assembly = await ProjectLocator.FindAssemblyAsync(project, Context.Model.ProjectConfiguration, Context.Logger).ConfigureAwait(false);
         foreach (var replica in _replicas)
         {
-            replica.Supervisor = Task.Run(() => SuperviseAsync(replica, assembly, _stopping.Token), CancellationToken.None);
+            Launch(replica);
         }
 
         await Task.WhenAll(_replicas.Select(r => r.FirstHealthy.Task)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task StopReplicasAsync(IReadOnlyList<int> indexes)
+    {
+        foreach (var replica in indexes.Select(i => _replicas[i]))
+        {
+            UpdateReplica(replica, r => r.State is ResourceState.Stopped ? r : r with { State = ResourceState.Stopping });
+        }
+
+        await Task.WhenAll(indexes.Select(i => _replicas[i]).Select(async replica =>
+        {
+            if (replica.Run is { } run)
+            {
+                await run.CancelAsync().ConfigureAwait(false);
+            }
+
+            await (replica.Supervisor ?? Task.CompletedTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            UpdateReplica(replica, r => r with { State = ResourceState.Stopped, ProcessId = null });
+        })).ConfigureAwait(false);
+    }
+
+    public override async Task StartReplicasAsync(IReadOnlyList<int> indexes, bool countAsRestart, CancellationToken cancellationToken)
+    {
+        if (_assembly is null)
+        {
+            throw new InvalidOperationException($"'{project.Name}' has not been started yet.");
+        }
+
+        var started = new List<Task>();
+        foreach (var replica in indexes.Select(i => _replicas[i]).Where(r => r.Supervisor is null || r.Supervisor.IsCompleted))
+        {
+            if (countAsRestart)
+            {
+                replica.Restarts++;
+            }
+
+            var restarts = replica.Restarts;
+            UpdateReplica(replica, r => r with { State = ResourceState.Starting, Restarts = restarts });
+            Launch(replica);
+            started.Add(replica.FirstHealthy.Task);
+        }
+
+        await Task.WhenAll(started).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Launch(Replica replica)
+    {
+        var run = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        replica.Run?.Dispose();
+        replica.Run = run;
+        replica.FirstHealthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var assembly = _assembly!;
+        replica.Supervisor = Task.Run(() => SuperviseAsync(replica, assembly, run.Token), CancellationToken.None);
     }
 
     // Each supervisor stops its own process (SIGTERM, then SIGKILL after 10s) once cancelled, even one still starting.
@@ -54,7 +113,14 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
         await Task.WhenAll(_replicas.Select(r => r.Supervisor ?? Task.CompletedTask)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        foreach (var replica in _replicas)
+        {
+            replica.Run?.Dispose();
+        }
+    }
 
     private async Task SuperviseAsync(Replica replica, string assembly, CancellationToken stopping)
     {
@@ -175,7 +241,8 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
         var snapshot = Context.Notifications.Update(project.Name, s =>
         {
             var replicas = s.Replicas.Select(r => r.Index == replica.Index ? update(r) : r).ToList();
-            var state = s.State is ResourceState.Stopping or ResourceState.Stopped ? s.State : Aggregate(replicas);
+            // While the whole application stops, the resource stays Stopping until the orchestrator says Stopped.
+            var state = _stopping.IsCancellationRequested && s.State is ResourceState.Stopping or ResourceState.Stopped ? s.State : Aggregate(replicas);
             return s with { Replicas = replicas, State = state };
         });
         if (snapshot.State == ResourceState.Healthy && before != ResourceState.Healthy)
@@ -187,8 +254,10 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
     private static ResourceState Aggregate(IReadOnlyList<ReplicaSnapshot> replicas) =>
         replicas.Any(r => r.State == ResourceState.FailedToStart) ? ResourceState.FailedToStart
         : replicas.Any(r => r.State == ResourceState.Restarting) ? ResourceState.Restarting
-        : replicas.All(r => r.State == ResourceState.Healthy) ? ResourceState.Healthy
+        : replicas.Any(r => r.State == ResourceState.Stopping) ? ResourceState.Stopping
         : replicas.All(r => r.State == ResourceState.Stopped) ? ResourceState.Stopped
+        // A replica stopped on purpose does not make the others' resource unhealthy.
+        : replicas.All(r => r.State is ResourceState.Healthy or ResourceState.Stopped) ? ResourceState.Healthy
         : ResourceState.Starting;
 
     private sealed class Replica(int index, string instanceId, string url)
@@ -203,8 +272,10 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
 
         public Task? Supervisor { get; set; }
 
+        public CancellationTokenSource? Run { get; set; }
+
         public int Restarts { get; set; }
 
-        public TaskCompletionSource FirstHealthy { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource FirstHealthy { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -36,6 +36,40 @@ internal abstract class ResourceRunner(IResource resource, RunContext context)
     /// <summary>Stops the resource gracefully, then by force.</summary>
     public virtual Task StopAsync() => Task.CompletedTask;
 
+    /// <summary>Whether it can be stopped and started again while the application runs (servers and projects).</summary>
+    public virtual bool CanStopAndStart => false;
+
+    /// <summary>How many processes (replicas or cluster nodes) it has.</summary>
+    public virtual int ReplicaCount => 1;
+
+    /// <summary>Stops the given replicas; a server stops as a whole whatever is asked.</summary>
+    public virtual async Task StopReplicasAsync(IReadOnlyList<int> indexes)
+    {
+        Context.Notifications.Update(Resource.Name, s => s with
+        {
+            State = ResourceState.Stopping,
+            Replicas = [.. s.Replicas.Select(r => r with { State = ResourceState.Stopping })],
+        });
+        await StopAsync().ConfigureAwait(false);
+        Context.Notifications.Update(Resource.Name, s => s with
+        {
+            State = ResourceState.Stopped,
+            Replicas = [.. s.Replicas.Select(r => r with { State = ResourceState.Stopped, ProcessId = null })],
+        });
+    }
+
+    /// <summary>Starts the given (stopped) replicas again and returns once they are healthy; a server starts as a whole.</summary>
+    public virtual Task StartReplicasAsync(IReadOnlyList<int> indexes, bool countAsRestart, CancellationToken cancellationToken)
+    {
+        Context.Notifications.Update(Resource.Name, s => s with
+        {
+            State = ResourceState.Starting,
+            Error = null,
+            Replicas = [.. s.Replicas.Select(r => r with { State = ResourceState.Starting, Restarts = r.Restarts + (countAsRestart ? 1 : 0) })],
+        });
+        return StartAsync(cancellationToken);
+    }
+
     protected void SetState(ResourceState state, string? error = null)
     {
         Context.Notifications.Update(Resource.Name, s => s with { State = state, Error = error ?? s.Error });

@@ -18,14 +18,19 @@ internal static partial class DashboardPages
 
     public static RouteGroupBuilder MapDashboardPages(this RouteGroupBuilder pages, TelemetryStore store, ResourceNotificationService notifications, ResourceLoggerService logs)
     {
-        pages.MapGet("/", () => Html(new HtmlPage("Resources", refreshSeconds: 3).Table(
-            ["Name", "Type", "State", "Replicas", "Restarts", "Endpoints", "Error"],
+        pages.MapGet("/dashboard.js", () => Results.Stream(
+            typeof(HtmlPage).Assembly.GetManifestResourceStream("Fluo.Dashboard.dashboard.js")!, "text/javascript; charset=utf-8"));
+        pages.MapGet("/", () => Html(new HtmlPage("Resources", refreshSeconds: 3, live: "resource").BeginLive().Table(
+            ["Name", "Type", "State", "Replicas", "Restarts", "Endpoints", "Error", "Actions"],
             notifications.Snapshots.OrderBy(s => s.Name).Select(s => new[]
             {
-                $"<a href=\"/console/{HtmlPage.Encode(s.Name)}\">{HtmlPage.Encode(s.Name)}</a>", HtmlPage.Encode(s.Type), HtmlPage.Encode(s.State.ToString()),
-                Text($"{s.Replicas.Count}"), Text($"{s.RestartCount}"),
+                $"<a href=\"/console/{HtmlPage.Encode(s.Name)}\">{HtmlPage.Encode(s.Name)}</a>", HtmlPage.Encode(s.Type),
+                $"<span class=\"state {HtmlPage.Encode(s.State.ToString())}\">{HtmlPage.Encode(s.State.ToString())}</span>",
+                string.Join("<br>", s.Replicas.Select(r => Text($"{r.Index}: {r.State}{(r.ProcessId is { } pid ? $" (PID {pid})" : "")}"))),
+                Text($"{s.RestartCount}"),
                 string.Join(" ", s.Urls.Select(u => $"<a href=\"{HtmlPage.Encode(u)}\">{HtmlPage.Encode(u)}</a>")),
                 $"<span class=\"Error\">{HtmlPage.Encode(s.Error)}</span>",
+                s.Type is "project" or "nats" or "postgres" ? ActionButtons(s.Name) : string.Empty,
             }))));
 
         pages.MapGet("/console/{name}", (string name, string? q) =>
@@ -36,8 +41,9 @@ internal static partial class DashboardPages
             }
 
             var lines = logs.GetLogs(name).Where(l => q is null || l.Text.Contains(q, StringComparison.OrdinalIgnoreCase)).TakeLast(2000);
-            return Html(new HtmlPage($"Console: {name}", refreshSeconds: 3)
+            return Html(new HtmlPage($"Console: {name}", refreshSeconds: 3, live: "console", liveKey: name)
                 .Raw($"<form><input name=\"q\" value=\"{HtmlPage.Encode(q)}\" placeholder=\"search\"></form>")
+                .BeginLive()
                 .Table(["Time", "Replica", "Line"], lines.Select(l => new[]
                 {
                     Text($"{l.Timestamp:HH:mm:ss.fff}"), Text($"{l.Replica}"),
@@ -45,7 +51,7 @@ internal static partial class DashboardPages
                 })));
         });
 
-        pages.MapGet("/traces", () => Html(new HtmlPage("Traces", refreshSeconds: 5).Table(
+        pages.MapGet("/traces", () => Html(new HtmlPage("Traces", refreshSeconds: 5, live: "trace").BeginLive().Table(
             ["Started", "Trace", "Services", "Duration", "Spans", "Errors"],
             store.GetTraces().Select(t => new[]
             {
@@ -66,7 +72,7 @@ internal static partial class DashboardPages
             var start = spans.Min(s => s.Start);
             var total = Math.Max(1, (spans.Max(s => s.End) - start).TotalMilliseconds);
             var ordered = Waterfall(spans);
-            var page = new HtmlPage($"Trace {traceId}").Table(
+            var page = new HtmlPage($"Trace {traceId}", live: "trace", liveKey: traceId.ToLowerInvariant()).BeginLive().Table(
                 ["Service", "Span", "Kind", "Duration", "Timeline", "Attributes"],
                 ordered.Select(item => new[]
                 {
@@ -83,7 +89,7 @@ internal static partial class DashboardPages
             return Html(page);
         });
 
-        pages.MapGet("/logs", (string? service, string? text, string? traceId) => Html(new HtmlPage("Structured logs", refreshSeconds: 5).Table(
+        pages.MapGet("/logs", (string? service, string? text, string? traceId) => Html(new HtmlPage("Structured logs", refreshSeconds: 5, live: "log").BeginLive().Table(
             ["Time", "Service", "Level", "Category", "Message", "Trace"],
             store.GetLogs(service, 0, text, traceId, 500).Select(l => new[]
             {
@@ -91,11 +97,35 @@ internal static partial class DashboardPages
                 HtmlPage.Encode(l.Category), HtmlPage.Encode(l.Message),
                 l.TraceId is null ? string.Empty : $"<a href=\"/traces/{HtmlPage.Encode(l.TraceId)}\">trace</a>",
             }))));
+        pages.MapGet("/metrics", (string? resource) =>
+        {
+            var services = store.GetMetricServices();
+            var chosen = resource ?? (services.Count > 0 ? services[0] : null);
+            var page = new HtmlPage(chosen is null ? "Metrics" : $"Metrics: {chosen}", refreshSeconds: 5, live: "metrics", liveKey: chosen)
+                .Raw("<form><select name=\"resource\" onchange=\"this.form.submit()\">")
+                .Raw(string.Concat(services.Select(s => $"<option{(s == chosen ? " selected" : "")}>{HtmlPage.Encode(s)}</option>")))
+                .Raw("</select> <noscript><button>Show</button></noscript></form>").BeginLive().Raw("<div class=\"charts\">");
+            if (chosen is null)
+            {
+                page.Raw("<p class=\"muted\">No metrics received yet.</p>");
+            }
+            else
+            {
+                page.Raw(string.Concat(MetricCharts.Build(store.GetMetrics(chosen)).Select(SvgChart.Render)));
+            }
+
+            return Html(page.Raw("</div>"));
+        });
         return pages;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
     private static partial System.Text.RegularExpressions.Regex AnsiEscapes();
+
+    private static readonly string[] Actions = ["stop", "start", "restart"];
+
+    private static string ActionButtons(string name) => string.Concat(Actions.Select(action =>
+        $"<button data-action=\"{action}\" data-name=\"{HtmlPage.Encode(name)}\">{char.ToUpperInvariant(action[0])}{action[1..]}</button>"));
 
     private static IResult Html(HtmlPage page) => Results.Content(page.ToString(), "text/html; charset=utf-8");
 

@@ -11,22 +11,40 @@ internal sealed class HtmlPage
         nav a{color:#fff;margin-right:1.2rem;text-decoration:none;font-weight:600}main{padding:1rem}
         table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.9rem}
         .bar{background:#8a6fe8;height:.8rem;border-radius:2px}.Producer .bar{background:#e8a33d}.Consumer .bar{background:#2e9e6b}
-        .Error{color:#c62828;font-weight:600}.muted{color:#666}code{font-size:.85rem}
+        .Error{color:#c62828;font-weight:600}.Healthy{color:#2e7d32}.Stopped,.Stopping{color:#666}
+        .charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #ddd;border-radius:4px;padding:.5rem;margin:0}
+        .legend{list-style:none;padding:0;margin:.2rem 0;font-size:.85rem}
+        button{margin-right:.3rem;border:1px solid #512bd4;background:#fff;color:#512bd4;border-radius:3px;cursor:pointer}.muted{color:#666}code{font-size:.85rem}
         """;
 
     private readonly StringBuilder _html = new();
+    private bool _inLive;
 
-    public HtmlPage(string title, int refreshSeconds = 0)
+    /// <param name="title">The page's title and heading.</param>
+    /// <param name="refreshSeconds">Reload period for browsers without script or server-sent events; 0: never.</param>
+    /// <param name="live">The events (of <c>/api/events</c>) that change this page, space-separated.</param>
+    /// <param name="liveKey">Only events about this resource, trace or service change it.</param>
+    public HtmlPage(string title, int refreshSeconds = 0, string? live = null, string? liveKey = null)
     {
         _html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(Encode(title)).Append(" · Fluo</title>");
         if (refreshSeconds > 0)
         {
-            _html.Append("<meta http-equiv=\"refresh\" content=\"").Append(refreshSeconds).Append("\">");
+            _html.Append("<noscript><meta http-equiv=\"refresh\" content=\"").Append(refreshSeconds).Append("\"></noscript>");
         }
 
-        _html.Append("<style>").Append(Style).Append("</style></head><body><nav>")
-            .Append("<a href=\"/\">Resources</a><a href=\"/traces\">Traces</a><a href=\"/logs\">Structured logs</a></nav><main><h1>")
+        _html.Append("<style>").Append(Style).Append("</style><script type=\"module\" src=\"/dashboard.js\"></script></head><body")
+            .Append(" data-live=\"").Append(Encode(live)).Append("\" data-live-key=\"").Append(Encode(liveKey))
+            .Append("\" data-refresh=\"").Append(refreshSeconds).Append("\"><nav>")
+            .Append("<a href=\"/\">Resources</a><a href=\"/traces\">Traces</a><a href=\"/logs\">Structured logs</a><a href=\"/metrics\">Metrics</a></nav><main><h1>")
             .Append(Encode(title)).Append("</h1>");
+    }
+
+    /// <summary>Starts the region that live updates replace; everything before it (forms, search boxes) stays as typed.</summary>
+    public HtmlPage BeginLive()
+    {
+        _html.Append("<div id=\"live\">");
+        _inLive = true;
+        return this;
     }
 
     public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
@@ -63,5 +81,5 @@ internal sealed class HtmlPage
         return this;
     }
 
-    public override string ToString() => _html + "</main></body></html>";
+    public override string ToString() => _html + (_inLive ? "</div>" : string.Empty) + "</main></body></html>";
 }

@@ -22,6 +22,9 @@ public sealed class TelemetryStore
     /// <summary>Raised after new telemetry was stored (for live views).</summary>
     public event EventHandler? Changed;
 
+    /// <summary>Raised after new telemetry was stored, saying which traces and services it concerns.</summary>
+    public event EventHandler<TelemetryAddedEventArgs>? Added;
+
     /// <summary>Entries dropped because a limit was reached: spans, logs, metric points.</summary>
     public (long Spans, long Logs, long MetricPoints) Dropped => (_spans.Dropped, _logs.Dropped, _metrics.Dropped);
 
@@ -34,6 +37,13 @@ public sealed class TelemetryStore
         _logs.AddRange(logs);
         _metrics.AddRange(points);
         Changed?.Invoke(this, EventArgs.Empty);
+        if (Added is { } added && (spans.Count > 0 || logs.Count > 0 || points.Count > 0))
+        {
+            added(this, new TelemetryAddedEventArgs(
+                [.. spans.Select(s => s.TraceId).Distinct(StringComparer.Ordinal)],
+                [.. logs.Select(l => l.Service).Distinct(StringComparer.Ordinal)],
+                [.. points.Select(p => p.Service).Distinct(StringComparer.Ordinal)]));
+        }
     }
 
     /// <summary>Every span of a trace, ordered by start time.</summary>
@@ -64,6 +74,10 @@ public sealed class TelemetryStore
     public IReadOnlyList<StoredMetricPoint> GetMetrics(string service, string? name = null) =>
         _metrics.Snapshot(p => p.Service == service && (name is null || p.Name == name)).OrderBy(p => p.Time).ToList();
 
+    /// <summary>The services that sent metrics, by name.</summary>
+    public IReadOnlyList<string> GetMetricServices() =>
+        _metrics.Snapshot().Select(p => p.Service).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
     private static TraceSummary Summarise(IGrouping<string, StoredSpan> trace)
     {
         var spans = trace.ToList();
@@ -74,4 +88,17 @@ public sealed class TelemetryStore
         return new TraceSummary(trace.Key, $"{root.Service}: {root.Name}", spans.Select(s => s.Service).Distinct().Order().ToList(),
             start, end - start, spans.Count, spans.Count(s => s.Status == "Error"));
     }
+}
+
+/// <summary>What a batch of telemetry brought: the traces that got spans, the services that sent logs and metrics.</summary>
+public sealed class TelemetryAddedEventArgs(IReadOnlyList<string> traceIds, IReadOnlyList<string> logServices, IReadOnlyList<string> metricServices) : EventArgs
+{
+    /// <summary>Traces that got new spans.</summary>
+    public IReadOnlyList<string> TraceIds { get; } = traceIds;
+
+    /// <summary>Services that sent structured logs.</summary>
+    public IReadOnlyList<string> LogServices { get; } = logServices;
+
+    /// <summary>Services that sent metric points.</summary>
+    public IReadOnlyList<string> MetricServices { get; } = metricServices;
 }

@@ -21,6 +21,8 @@ namespace Fluo.Benchmarks.Cli;
 /// </summary>
 internal static class IngestBench
 {
+    private static readonly ConcurrentDictionary<int, int> Refused = new();
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Arg(args, "--seconds", 10);
@@ -72,6 +74,7 @@ internal static class IngestBench
             $"ingest: accepted {accepted} traces in {acceptElapsed.TotalSeconds:F2}s = {accepted / acceptElapsed.TotalSeconds:F0} traces/s; " +
             $"analysed (signal seen) {seen.Count} in {analysedElapsed.TotalSeconds:F2}s = {seen.Count / analysedElapsed.TotalSeconds:F0} traces/s"));
         Report("throughput", sent, seen);
+        Console.WriteLine("refused: " + (Refused.IsEmpty ? "none" : string.Join(", ", Refused.Select(r => $"{r.Value} x {r.Key}"))));
 
         seen.Clear();
         sent.Clear();
@@ -80,6 +83,7 @@ internal static class IngestBench
         await PostManyAsync(http, total, concurrency, sent, ct, rate);
         await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
         Report($"at {rate}/s", sent, seen);
+        Console.WriteLine("refused: " + (Refused.IsEmpty ? "none" : string.Join(", ", Refused.Select(r => $"{r.Value} x {r.Key}"))));
         await cts.CancelAsync();
         return 0;
     }
@@ -168,6 +172,7 @@ internal static class IngestBench
         using var response = await http.PostAsJsonAsync("/api/traces", new { traceId, spans }, ct);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
+            Refused.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
             sent?.TryRemove(traceId, out var _);
             return false;
         }

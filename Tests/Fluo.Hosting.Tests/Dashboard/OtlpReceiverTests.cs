@@ -214,4 +214,63 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
             Assert.DoesNotContain(store.GetTraces(1000), t => t.RootName == "flood: span 0");
         }
     }
+
+    [Fact]
+    public async Task A_flood_of_logs_and_metric_points_stays_within_the_limits_and_drops_the_oldest()
+    {
+        var (app, address, store) = await StartAsync(new TelemetryLimits { MaxLogs = 300, MaxMetricPoints = 200 });
+        await using (app)
+        {
+            using (var factory = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
+                   {
+                       o.SetResourceBuilder(Resource("flood-logs"));
+                       o.IncludeFormattedMessage = true;
+                       o.AddOtlpExporter(e =>
+                       {
+                           e.Endpoint = new Uri(address, "/v1/logs");
+                           e.Protocol = OtlpExportProtocol.HttpProtobuf;
+                           e.BatchExportProcessorOptions.MaxQueueSize = 20_000;
+                       });
+                   })))
+            {
+                var logger = factory.CreateLogger("flood");
+                var line = LoggerMessage.Define<int>(LogLevel.Information, new EventId(1), "line {Index}");
+                for (var i = 0; i < 3000; i++)
+                {
+                    line(logger, i, null);
+                }
+            }
+
+            using var meter = new Meter("receiver.flood.metrics");
+            var counter = meter.CreateCounter<long>("flood.series");
+            using (var provider = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(Resource("flood-metrics")).AddMeter("receiver.flood.metrics")
+                       .AddOtlpExporter((o, reader) =>
+                       {
+                           o.Endpoint = new Uri(address, "/v1/metrics");
+                           o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                           reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000;
+                       }).Build())
+            {
+                // 1,000 series exported twice: 2,000 points into room for 200.
+                for (var round = 0; round < 2; round++)
+                {
+                    for (var i = 0; i < 1000; i++)
+                    {
+                        counter.Add(1, new KeyValuePair<string, object?>("series", i));
+                    }
+
+                    provider.ForceFlush();
+                }
+            }
+
+            Assert.Equal((300, 2700L), (store.Counts.Logs, store.Dropped.Logs));
+            var lines = store.GetLogs(service: "flood-logs", max: 1000).Select(l => l.Message).ToHashSet();
+            Assert.Contains("line 2999", lines);
+            Assert.DoesNotContain("line 0", lines);
+            // Two flushes and the provider's last export on dispose: at least 2,000 points came, 200 are kept.
+            Assert.Equal(200, store.Counts.MetricPoints);
+            Assert.True(store.Dropped.MetricPoints >= 1800, $"dropped {store.Dropped.MetricPoints}");
+            Assert.Equal(0, (store.Dropped.MetricPoints + store.Counts.MetricPoints) % 1000);
+        }
+    }
 }

@@ -221,4 +221,39 @@ public sealed class SignalFlowTests(SystemFixture fixture) : IClassFixture<Syste
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
     }
+
+    [Fact]
+    public async Task The_dashboard_has_every_services_console_and_structured_logs_and_shows_a_stopped_resource()
+    {
+        var ct = Timeout(120);
+        foreach (var name in new[] { "backend", "worker", "api", "web" })
+        {
+            Assert.NotEmpty(System.App.GetResourceLogs(name));
+            while (System.Dashboard.Store.GetLogs(service: name, max: 1).Count == 0)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+
+        using var dashboard = new HttpClient { BaseAddress = System.Dashboard.Url };
+        using (var stop = await dashboard.PostAsync("/api/resources/web/stop", null, ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
+        }
+
+        string? state = null;
+        while (state != "Stopped")
+        {
+            await Task.Delay(200, ct);
+            using var resources = JsonDocument.Parse(await dashboard.GetStringAsync("/api/resources", ct));
+            state = resources.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "web").GetProperty("state").GetString();
+        }
+
+        using (var start = await dashboard.PostAsync("/api/resources/web/start", null, ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        }
+
+        await System.App.WaitForResourceHealthyAsync("web", ct);
+    }
 }

@@ -62,6 +62,7 @@ internal static class IngestBench
         await PostManyAsync(http, 200, 16, null, ct);
         await WaitForAsync(() => seen.Count >= 200, TimeSpan.FromSeconds(60), ct);
         seen.Clear();
+        Refused.Clear();
 
         Console.WriteLine($"throughput: {concurrency} clients for {seconds} s");
         var sent = new ConcurrentDictionary<string, long>();
@@ -74,7 +75,7 @@ internal static class IngestBench
             $"ingest: accepted {accepted} traces in {acceptElapsed.TotalSeconds:F2}s = {accepted / acceptElapsed.TotalSeconds:F0} traces/s; " +
             $"analysed (signal seen) {seen.Count} in {analysedElapsed.TotalSeconds:F2}s = {seen.Count / analysedElapsed.TotalSeconds:F0} traces/s"));
         Report("throughput", sent, seen);
-        Console.WriteLine("refused: " + (Refused.IsEmpty ? "none" : string.Join(", ", Refused.Select(r => $"{r.Value} x {r.Key}"))));
+        ReportRefused();
 
         seen.Clear();
         sent.Clear();
@@ -83,9 +84,16 @@ internal static class IngestBench
         await PostManyAsync(http, total, concurrency, sent, ct, rate);
         await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
         Report($"at {rate}/s", sent, seen);
-        Console.WriteLine("refused: " + (Refused.IsEmpty ? "none" : string.Join(", ", Refused.Select(r => $"{r.Value} x {r.Key}"))));
+        ReportRefused();
         await cts.CancelAsync();
         return 0;
+    }
+
+    /// <summary>Prints the requests the API refused since the last call, by status, and starts counting afresh.</summary>
+    private static void ReportRefused()
+    {
+        Console.WriteLine("refused: " + (Refused.IsEmpty ? "none" : string.Join(", ", Refused.Select(r => $"{r.Value} x {r.Key}"))));
+        Refused.Clear();
     }
 
     private static void Report(string label, ConcurrentDictionary<string, long> sent, ConcurrentDictionary<string, long> seen)

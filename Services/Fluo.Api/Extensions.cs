@@ -30,7 +30,7 @@ public static class Extensions
         services.AddOpenApi();
 
         services.AddSingleton<ApiMetrics>();
-        services.AddSingleton<BackendClient>();
+        services.AddBackendClient<ApiOptions>(o => o.BackendTimeout);
         services.AddSingleton<JobStatusStore>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<TraceIntake>();

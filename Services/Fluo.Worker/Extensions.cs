@@ -1,4 +1,3 @@
-using Fluo.Worker.Backend;
 using Fluo.Worker.Consuming;
 using Fluo.Worker.Export;
 using Fluo.Worker.Jobs;
@@ -20,7 +19,7 @@ public static class Extensions
         builder.AddFluoMessaging();
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<WorkerMetrics>();
-        builder.Services.AddSingleton<BackendClient>();
+        builder.Services.AddBackendClient<WorkerOptions>(o => o.RequestTimeout);
         builder.Services.AddSingleton<JobStatusStore>();
         builder.Services.AddSingleton<RuleCache>();
         builder.Services.AddHostedService<RulesChangedListener>();

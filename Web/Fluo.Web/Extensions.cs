@@ -1,5 +1,4 @@
 using Fluo.Web.Auth;
-using Fluo.Web.Backend;
 using Fluo.Web.Live;
 using Fluo.Web.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -46,7 +45,7 @@ public static class Extensions
         builder.Services.AddSingleton<UserSeeder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UserSeeder>());
         builder.Services.AddSingleton<LiveTokens>();
-        builder.Services.AddSingleton<BackendClient>();
+        builder.Services.AddBackendClient<WebOptions>(o => o.BackendTimeout);
         builder.Services.AddSingleton<LiveHub>();
         builder.Services.AddSingleton<JobBoard>();
         builder.Services.AddSingleton<LiveReplay>();

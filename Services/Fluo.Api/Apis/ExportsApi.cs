@@ -1,4 +1,3 @@
-using Fluo.Api.Backend;
 using Fluo.Api.Exports;
 using Fluo.Api.Infrastructure;
 using Fluo.Api.Outbox;

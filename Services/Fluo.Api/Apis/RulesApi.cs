@@ -1,5 +1,4 @@
 using System.Globalization;
-using Fluo.Api.Backend;
 using Fluo.Api.Infrastructure;
 using Fluo.Api.Outbox;
 using Fluo.Api.Rules;

@@ -1,4 +1,3 @@
-using Fluo.Api.Backend;
 using Fluo.Nats;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +18,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     {
         var (status, title, detail) = exception switch
         {
-            BackendUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Backend unavailable", e.Message),
+            BackendException { Failure: BackendFailure.Unavailable } e => (StatusCodes.Status503ServiceUnavailable, "Backend unavailable", e.Message),
             BackendException e => (e.StatusCode, e.StatusCode switch
             {
                 StatusCodes.Status404NotFound => "Not found",

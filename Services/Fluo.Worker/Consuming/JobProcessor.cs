@@ -5,7 +5,6 @@ using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Messaging;
 using Fluo.Nats.JetStream;
-using Fluo.Worker.Backend;
 using Fluo.Worker.Jobs;
 using Fluo.Worker.Telemetry;
 using Microsoft.Extensions.Options;
@@ -75,7 +74,7 @@ internal sealed class JobProcessor(
             await msg.NakAsync(cancellationToken: CancellationToken.None);
             outcome = "abandoned";
         }
-        catch (PermanentJobException ex)
+        catch (Exception ex) when (ex is PermanentJobException or BackendException { IsTransient: false })
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             WorkerLog.Failed(logger, Describe(jobId), msg.Subject, ex.Message);
@@ -95,7 +94,12 @@ internal sealed class JobProcessor(
 
     private async Task<string> RetryOrDeadLetterAsync(NatsJSMsg<ReadOnlyMemory<byte>> msg, Guid? jobId, JobType? type, int attempt, Exception error, CancellationToken abort)
     {
-        var message = error is TransientJobException ? error.Message : $"{error.GetType().Name}: {error.Message}";
+        var message = error switch
+        {
+            BackendException { Failure: BackendFailure.Refused } refused => $"The Backend refused with {refused.StatusCode}: {refused.Message}",
+            TransientJobException or BackendException => error.Message,
+            _ => $"{error.GetType().Name}: {error.Message}",
+        };
         if (attempt < FluoTopology.MaxDeliver)
         {
             var delay = RetryPolicy.Delay(attempt, _options.RetryBaseDelay, _options.RetryMaxDelay);
@@ -145,7 +149,7 @@ internal sealed class JobProcessor(
         {
             await action();
         }
-        catch (Exception ex) when (ex is TransientJobException or PermanentJobException)
+        catch (Exception ex) when (ex is TransientJobException or PermanentJobException or BackendException)
         {
             WorkerLog.BestEffortFailed(logger, jobId.ToString("N"), step, ex.Message);
         }

@@ -4,7 +4,6 @@ using Fluo.Contracts;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Signals;
-using Fluo.Worker.Backend;
 using Fluo.Worker.Export;
 
 namespace Fluo.Worker.Jobs;

@@ -1,7 +1,6 @@
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
 using Fluo.Rules;
-using Fluo.Worker.Backend;
 
 namespace Fluo.Worker.Jobs;
 

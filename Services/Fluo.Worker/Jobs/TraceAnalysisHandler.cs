@@ -4,7 +4,6 @@ using Fluo.Contracts.Messaging;
 using Fluo.Contracts.Signals;
 using Fluo.Nats;
 using Fluo.Nats.JetStream;
-using Fluo.Worker.Backend;
 using Fluo.Worker.Rules;
 
 namespace Fluo.Worker.Jobs;

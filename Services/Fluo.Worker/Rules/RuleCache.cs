@@ -1,7 +1,6 @@
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Rules;
 using Fluo.Rules;
-using Fluo.Worker.Backend;
 using Fluo.Worker.Telemetry;
 using Microsoft.Extensions.Options;
 

@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Signals;
 using Fluo.Web.Auth;
-using Fluo.Web.Backend;
 
 namespace Fluo.Web.Live;
 

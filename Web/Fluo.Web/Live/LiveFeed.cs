@@ -4,7 +4,6 @@ using Fluo.Contracts.Messaging;
 using Fluo.Nats;
 using Fluo.Nats.JetStream;
 using Fluo.Nats.KeyValue;
-using Fluo.Web.Backend;
 using Microsoft.Extensions.Options;
 
 namespace Fluo.Web.Live;

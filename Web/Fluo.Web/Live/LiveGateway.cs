@@ -1,5 +1,4 @@
 using Fluo.Web.Auth;
-using Fluo.Web.Backend;
 using Microsoft.Extensions.Options;
 
 namespace Fluo.Web.Live;

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Rules;
-using Fluo.Web.Backend;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,7 +1,6 @@
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Rules;
 using Fluo.Contracts.Signals;
-using Fluo.Web.Backend;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -1,7 +1,6 @@
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Signals;
 using Fluo.Contracts.Traces;
-using Fluo.Web.Backend;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -42,7 +41,7 @@ public sealed class TraceModel(BackendClient backend) : PageModel
         }
         catch (BackendException ex)
         {
-            Error = ex.Status == 404 ? $"There is no trace {TraceId}." : "The trace could not be loaded: " + ex.Message;
+            Error = ex.StatusCode == 404 ? $"There is no trace {TraceId}." : "The trace could not be loaded: " + ex.Message;
             return;
         }
 

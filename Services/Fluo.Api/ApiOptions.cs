@@ -21,6 +21,12 @@ public sealed class ApiOptions
     /// <summary>How often the relay looks for rows when nobody signalled one.</summary>
     public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long sent outbox rows are kept (for inspection) before the relay deletes them. Default 1 hour.</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the relay deletes sent rows older than <see cref="OutboxRetention"/>.</summary>
+    public TimeSpan OutboxPurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Traces a rule back-test runs on.</summary>
     public int BacktestSampleSize { get; set; } = 200;
 

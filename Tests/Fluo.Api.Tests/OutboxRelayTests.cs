@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fluo.Api.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Fluo.Api.Tests;
 
@@ -55,5 +58,37 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
         var messages = await api.JobMessagesAsync();
         Assert.Equal(count, messages.Count);
         Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId.ToString());
+    }
+
+    [Fact]
+    public async Task Sent_rows_older_than_the_retention_are_deleted_and_unsent_or_recent_rows_are_kept()
+    {
+        await api.WaitOutboxDrainedAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId())));
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid());
+        }
+
+        await api.WaitOutboxDrainedAsync();
+
+        // ids[0] was sent two hours ago; ids[1] just now; ids[2] is (as if) never sent: an accepted request.
+        await using (var age = api.Db.CreateCommand(
+            $"UPDATE outbox SET sent_at = now() - interval '2 hours' WHERE id = '{ids[0]}'; " +
+            $"UPDATE outbox SET sent_at = NULL, created_at = now() - interval '3 hours' WHERE id = '{ids[2]}'"))
+        {
+            await age.ExecuteNonQueryAsync();
+        }
+
+        var relay = api.Services.GetServices<IHostedService>().OfType<OutboxRelay>().Single();
+        var deleted = await relay.PurgeSentAsync(TimeSpan.FromHours(1), CancellationToken.None);
+
+        Assert.True(deleted >= 1);
+        Assert.Equal(0, await api.CountAsync("outbox", $"id = '{ids[0]}'"));
+        Assert.Equal(1, await api.CountAsync("outbox", $"id = '{ids[1]}' AND sent_at IS NOT NULL"));
+        Assert.Equal(1, await api.CountAsync("outbox", $"id = '{ids[2]}'"));
+        Assert.Equal(0, await api.CountAsync("outbox", "sent_at < now() - interval '1 hour'"));
+        await api.WaitOutboxDrainedAsync();
     }
 }

@@ -211,6 +211,16 @@ public sealed class OtlpHttpTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(400, 3)]
+    [InlineData(415, 3)]
+    [InlineData(413, 8)]
+    [InlineData(429, 8)]
+    [InlineData(503, 14)]
+    [InlineData(504, 14)]
+    public void Errors_carry_the_rpc_code_that_tells_an_exporter_whether_to_retry(int status, int rpcCode) =>
+        Assert.Equal(rpcCode, new OtlpHttpError(status, "x").RpcCode);
+
     private static string Describe(OtlpSpan span) =>
         $"{span with { Attributes = null!, Events = null!, Links = null! }} {string.Join(",", span.Attributes.Select(a => $"{a.Key}={a.Value.Kind}:{a.Value}"))} {span.Events.Count} {span.Links.Count}";
 }

@@ -30,6 +30,7 @@ internal sealed partial class OutboxRelay(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly ApiOptions _options = options.Value;
     private long _lastBacklogCheck;
+    private long _lastPurge = Environment.TickCount64;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,6 +71,7 @@ internal sealed partial class OutboxRelay(
             if (claimed < _options.RelayBatchSize)
             {
                 await CheckBacklogAsync(force: false, stoppingToken);
+                await PurgeIfDueAsync(stoppingToken);
                 await signal.WaitAsync(_options.RelayPollInterval, stoppingToken);
             }
         }
@@ -292,6 +294,54 @@ internal sealed partial class OutboxRelay(
             LogBatchFailed(logger, ex);
         }
     }
+
+    private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        if (now - _lastPurge < (long)_options.OutboxPurgeInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        _lastPurge = now;
+        try
+        {
+            var deleted = await PurgeSentAsync(_options.OutboxRetention, cancellationToken);
+            if (deleted > 0)
+            {
+                LogPurged(logger, deleted, _options.OutboxRetention);
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            LogPurgeFailed(logger, ex);
+        }
+    }
+
+    /// <summary>Deletes rows sent more than <paramref name="retention"/> ago, in bounded batches; returns how many went.</summary>
+    /// <remarks>Only sent rows: an unsent row is an accepted request, kept until it is published.</remarks>
+    internal async Task<int> PurgeSentAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int deleted;
+        do
+        {
+            await using var command = dataSource.CreateCommand(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < now() - $1 LIMIT 5000)");
+            command.Parameters.Add(new NpgsqlParameter { Value = retention });
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == 5000);
+
+        return total;
+    }
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Outbox relay deleted {Deleted} rows sent more than {Retention} ago")]
+    private static partial void LogPurged(ILogger logger, int deleted, TimeSpan retention);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Outbox relay could not delete old sent rows; it tries again later")]
+    private static partial void LogPurgeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Outbox relay: NATS is {State}; rows stay in the outbox until it is back")]
     private static partial void LogNatsDown(ILogger logger, NatsConnectionState state);

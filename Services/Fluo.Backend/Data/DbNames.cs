@@ -79,4 +79,7 @@ internal static class DbNames
 
     /// <summary>Whether a job in this state is finished for good.</summary>
     public static bool IsFinal(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Dead;
+
+    /// <summary>The stored names of the states <see cref="IsFinal"/> accepts, for SQL.</summary>
+    public static readonly string[] FinalStates = [.. Enum.GetValues<JobState>().Where(IsFinal).Select(Of)];
 }

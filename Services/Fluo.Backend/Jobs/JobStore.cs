@@ -60,42 +60,33 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
             throw BackendError.BadRequest($"progress must be between 0 and 1, not {status.Progress}.");
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var current = new NpgsqlCommand("SELECT type, state FROM jobs WHERE id = @id FOR UPDATE", connection, transaction))
+        // One round trip when the change is allowed: the conditions are in the UPDATE itself, which re-checks them
+        // on the newest row version if a concurrent writer got there first. Only a refused change reads the row to explain.
+        await using (var update = dataSource.Command(
+            $"UPDATE jobs SET state = @state, status = @status, updated_at = now() " +
+            $"WHERE id = @id AND type = @type AND (@final OR state <> ALL(@finals)) RETURNING {Columns}",
+            ("id", status.JobId), ("type", DbNames.Of(status.Type)), ("state", DbNames.Of(status.State)), ("final", DbNames.IsFinal(status.State)), ("finals", DbNames.FinalStates)))
         {
-            current.AddParameters(("id", status.JobId));
-            await using var reader = await current.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw BackendError.NotFound($"Job {status.JobId} does not exist.");
-            }
-
-            var type = DbNames.JobTypeOf(reader.GetString(0));
-            var state = DbNames.JobStateOf(reader.GetString(1));
-            if (type != status.Type)
-            {
-                throw BackendError.Conflict($"Job {status.JobId} is a {DbNames.Of(type)} job, not {DbNames.Of(status.Type)}.");
-            }
-
-            if (DbNames.IsFinal(state) && !DbNames.IsFinal(status.State))
-            {
-                throw BackendError.Conflict($"Job {status.JobId} is already {DbNames.Of(state)}; it cannot become {DbNames.Of(status.State)}.");
-            }
-        }
-
-        JobRecord record;
-        await using (var update = new NpgsqlCommand($"UPDATE jobs SET state = @state, status = @status, updated_at = now() WHERE id = @id RETURNING {Columns}", connection, transaction))
-        {
-            update.AddParameters(("id", status.JobId), ("state", DbNames.Of(status.State)));
             update.Parameters.Add(DataSourceExtensions.Jsonb("status", status, FluoJsonContext.Default.JobStatus));
             await using var reader = await update.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            record = Read(reader);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return Read(reader);
+            }
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return record;
+        await using var current = dataSource.Command("SELECT type, state FROM jobs WHERE id = @id", ("id", status.JobId));
+        await using var row = await current.ExecuteReaderAsync(cancellationToken);
+        if (!await row.ReadAsync(cancellationToken))
+        {
+            throw BackendError.NotFound($"Job {status.JobId} does not exist.");
+        }
+
+        var type = DbNames.JobTypeOf(row.GetString(0));
+        var state = DbNames.JobStateOf(row.GetString(1));
+        throw type != status.Type
+            ? BackendError.Conflict($"Job {status.JobId} is a {DbNames.Of(type)} job, not {DbNames.Of(status.Type)}.")
+            : BackendError.Conflict($"Job {status.JobId} is already {DbNames.Of(state)}; it cannot become {DbNames.Of(status.State)}.");
     }
 
     private static JobRecord Read(NpgsqlDataReader reader) => new(

@@ -22,6 +22,7 @@ namespace Fluo.Benchmarks.Cli;
 internal static class IngestBench
 {
     private static readonly ConcurrentDictionary<int, int> Refused = new();
+    private static readonly ConcurrentBag<double> AcceptMs = [];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -63,6 +64,7 @@ internal static class IngestBench
         await WaitForAsync(() => seen.Count >= 200, TimeSpan.FromSeconds(60), ct);
         seen.Clear();
         Refused.Clear();
+        AcceptMs.Clear();
 
         Console.WriteLine($"throughput: {concurrency} clients for {seconds} s");
         var sent = new ConcurrentDictionary<string, long>();
@@ -75,15 +77,21 @@ internal static class IngestBench
             $"ingest: accepted {accepted} traces in {acceptElapsed.TotalSeconds:F2}s = {accepted / acceptElapsed.TotalSeconds:F0} traces/s; " +
             $"analysed (signal seen) {seen.Count} in {analysedElapsed.TotalSeconds:F2}s = {seen.Count / analysedElapsed.TotalSeconds:F0} traces/s"));
         Report("throughput", sent, seen);
+        ReportAccept();
         ReportRefused();
 
         seen.Clear();
         sent.Clear();
         Console.WriteLine($"latency: {rate} traces/s for {seconds} s");
         var total = rate * seconds;
+        var paced = Stopwatch.GetTimestamp();
         await PostManyAsync(http, total, concurrency, sent, ct, rate);
+        var sendElapsed = Stopwatch.GetElapsedTime(paced);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sent {total} traces in {sendElapsed.TotalSeconds:F2}s = {total / sendElapsed.TotalSeconds:F0} traces/s achieved (asked {rate}/s)"));
         await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
         Report($"at {rate}/s", sent, seen);
+        ReportAccept();
         ReportRefused();
         await cts.CancelAsync();
         return 0;
@@ -94,6 +102,19 @@ internal static class IngestBench
     {
         Console.WriteLine("refused: " + (Refused.IsEmpty ? "none" : string.Join(", ", Refused.Select(r => $"{r.Value} x {r.Key}"))));
         Refused.Clear();
+    }
+
+    /// <summary>Prints the HTTP accept latency (request sent → 202 read) since the last call, and starts counting afresh.</summary>
+    private static void ReportAccept()
+    {
+        var ms = AcceptMs.Order().ToArray();
+        AcceptMs.Clear();
+        if (ms.Length > 0)
+        {
+            double P(double q) => ms[Math.Min(ms.Length - 1, (int)(q * ms.Length))];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"accept (POST → 202) latency over {ms.Length} requests: p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms"));
+        }
     }
 
     private static void Report(string label, ConcurrentDictionary<string, long> sent, ConcurrentDictionary<string, long> seen)
@@ -178,6 +199,7 @@ internal static class IngestBench
         var started = Stopwatch.GetTimestamp();
         sent?.TryAdd(traceId, started);
         using var response = await http.PostAsJsonAsync("/api/traces", new { traceId, spans }, ct);
+        AcceptMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             Refused.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);

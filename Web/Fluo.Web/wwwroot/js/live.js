@@ -167,6 +167,8 @@ function applySignal(frame) {
     row.dataset.signalId = signal.id;
     row.innerHTML = html;
     table.tBodies[0].prepend(row);
+    const total = document.getElementById('signals-total');
+    if (total) total.textContent = String(Number(total.textContent) + 1);
   }
   row.className = 'sev-' + signal.severity + ' new';
 }

@@ -5,7 +5,7 @@ using Fluo.Benchmarks.Ws;
 // nats --mode pub|pubsub|req [--n N] [--size S] [--url U] [--repeat K]   -> command-line throughput runner
 // bdn [BenchmarkDotNet args, e.g. --filter '*']                           -> BenchmarkDotNet suite
 // ingest [--seconds S] [--rate R] [--concurrency C]                       -> whole-system HTTP ingest and accept→signal latency
-// ws [--clients N] [--rate R] [--seconds S]                               -> WebSocket fan-out: frames/s, publish→frame latency
+// ws [--clients N] [--rate R] [--seconds S] [--web-env K=V]...             -> WebSocket fan-out: frames/s, publish→frame latency
 return args.FirstOrDefault() switch
 {
     "nats" => await NatsCli.RunAsync(args[1..]),

@@ -43,6 +43,13 @@ internal static partial class WsBench
         builder.Configuration["Parameters:web-admin-password"] = Password;
         var web = (ProjectResource)builder.Resources.Single(r => r.Name == "web");
         web.Environment.Add(new EnvironmentEntry("Fluo__Web__MaxConnectionsPerUser", EnvironmentValueKind.Literal, (clients + 10).ToString(CultureInfo.InvariantCulture)));
+        for (var i = Array.IndexOf(args, "--web-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--web-env", i + 1))
+        {
+            // An experiment's runtime knob for the web process, e.g. --web-env DOTNET_gcServer=0.
+            var (key, value) = (args[i + 1].Split('=', 2)[0], args[i + 1].Split('=', 2)[1]);
+            web.Environment.Add(new EnvironmentEntry(key, EnvironmentValueKind.Literal, value));
+        }
+
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
         await app.WaitForAllResourcesHealthyAsync(ct);
@@ -83,6 +90,10 @@ internal static partial class WsBench
 
         Console.WriteLine($"publishing {rate} signals/s for {seconds} s to {clients} clients...");
         var total = rate * seconds;
+        using var webProcess = Process.GetProcessById(app.ResourceNotifications.TryGet("web")!.Replicas[0].ProcessId!.Value);
+        var webCpu = webProcess.TotalProcessorTime;
+        var (webUser, webSys) = UserSys(webProcess.Id);
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         recorder.Reset(since: start);
         await PublishAsync(js, rate, total, ct);
@@ -90,6 +101,10 @@ internal static partial class WsBench
         await WaitQuietAsync(recorder, ct, expected: (long)total * clients);
         var elapsed = TimeSpan.FromTicks((long)((recorder.LastAt - start) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
 
+        webProcess.Refresh();
+        webCpu = webProcess.TotalProcessorTime - webCpu;
+        var (webUserEnd, webSysEnd) = UserSys(webProcess.Id);
+        ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpu;
         var latencies = recorder.Latencies();
         var expected = (long)total * clients;
         var errored = all.Count(c => c.Failed is not null);
@@ -104,10 +119,21 @@ internal static partial class WsBench
                 $"publish→client-frame latency: p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {latencies[^1]:F1} ms"));
         }
 
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cpu: web process {webCpu.TotalSeconds:F1} s (user {webUserEnd - webUser:F1} s, kernel {webSysEnd - webSys:F1} s; {webCpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1} µs per frame), bench clients {ownCpu.TotalSeconds:F1} s; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine($"connections: {all.Count - errored} ok, {errored} errored" +
             (errored > 0 ? " (" + string.Join("; ", all.Where(c => c.Failed is not null).Select(c => c.Failed).Distinct().Take(3)) + ")" : string.Empty));
         await Task.WhenAll(all.Select(c => c.CloseAsync()));
         return 0;
+    }
+
+    /// <summary>User and kernel CPU seconds of a process (Linux /proc).</summary>
+    private static (double User, double Sys) UserSys(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // utime and stime are fields 14 and 15 of the line (11 and 12 after the command), in clock ticks (100/s).
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0);
     }
 
     private static async Task PublishAsync(INatsJSContext js, int rate, int count, CancellationToken ct)

@@ -67,7 +67,8 @@ public sealed class LiveHub
     public void Publish(LiveEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        foreach (var connection in _connections.Keys)
+        // Enumerating the dictionary itself is lock-free; .Keys would take every bucket lock and copy a list per event.
+        foreach (var (connection, _) in _connections)
         {
             connection.Deliver(e);
         }
@@ -81,7 +82,7 @@ public sealed class LiveHub
     /// </summary>
     public void CloseAll(System.Net.WebSockets.WebSocketCloseStatus status, string reason)
     {
-        foreach (var connection in _connections.Keys)
+        foreach (var (connection, _) in _connections)
         {
             connection.CloseWith(status, reason);
         }

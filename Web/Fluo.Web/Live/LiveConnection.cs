@@ -118,6 +118,9 @@ public sealed partial class LiveConnection
         }
     }
 
+    /// <summary>Ends the connection from the server side with a close frame.</summary>
+    internal void CloseWith(WebSocketCloseStatus status, string reason) => Close(status, reason);
+
     private void Send(byte[] frame)
     {
         if (!_outbox.Writer.TryWrite(frame))

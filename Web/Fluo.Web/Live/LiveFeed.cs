@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Text.Json;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Messaging;
@@ -46,6 +47,9 @@ public sealed partial class LiveFeed(
     /// <summary>The latest metrics sample, if one was taken.</summary>
     public MetricsSample? Latest => _latest;
 
+    /// <summary>Close code for clients when this replica lost NATS (1013, "try again later").</summary>
+    public const WebSocketCloseStatus UpstreamLost = (WebSocketCloseStatus)1013;
+
     /// <summary>Ensures the replay anchor on SIGNALS.</summary>
     public static ValueTask<INatsJSConsumer> EnsureReplayAnchorAsync(INatsJSContext js, CancellationToken cancellationToken) =>
         js.CreateOrUpdateConsumerAsync(FluoTopology.SignalsStream, new ConsumerConfig(ReplayAnchor)
@@ -58,6 +62,10 @@ public sealed partial class LiveFeed(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Without NATS the feed is stale: clients are told to reconnect, and the gateway refuses them until NATS is
+        // back; they then resubscribe with `since` and get what happened meanwhile by replay.
+        connection.ConnectionDisconnected += OnDisconnected;
+        stoppingToken.Register(() => connection.ConnectionDisconnected -= OnDisconnected);
         await topology.WaitAsync(stoppingToken);
         await RetryAsync("replay anchor", async ct => await EnsureReplayAnchorAsync(js, ct), once: true, stoppingToken);
         await Task.WhenAll(
@@ -65,6 +73,12 @@ public sealed partial class LiveFeed(
             RetryAsync("system events", ct => StreamLoopAsync(EventSource.System, ct), once: false, stoppingToken),
             RetryAsync("job status watch", JobsLoopAsync, once: false, stoppingToken),
             RetryAsync("metrics", MetricsLoopAsync, once: false, stoppingToken));
+    }
+
+    private void OnDisconnected(object? sender, NatsEventArgs e)
+    {
+        LogUpstreamLost(logger, hub.ConnectionCount, e.Message);
+        hub.CloseAll(UpstreamLost, "NATS unavailable; reconnect later");
     }
 
     private async Task RetryAsync(string what, Func<CancellationToken, Task> loop, bool once, CancellationToken stoppingToken)
@@ -206,6 +220,9 @@ public sealed partial class LiveFeed(
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Live feed '{What}' failed ({Reason}); restarting in {Delay}")]
     private static partial void LogLoopFailed(ILogger logger, string what, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "NATS lost ({Reason}); closing {Count} WebSocket(s) until it is back")]
+    private static partial void LogUpstreamLost(ILogger logger, int count, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Metrics sample incomplete: {Reason}")]
     private static partial void LogSampleFailed(ILogger logger, string reason);

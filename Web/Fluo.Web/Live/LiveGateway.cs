@@ -1,3 +1,4 @@
+using Fluo.Nats;
 using Fluo.Web.Auth;
 using Microsoft.Extensions.Options;
 
@@ -10,12 +11,18 @@ public static class LiveGateway
     public static IEndpointRouteBuilder MapLiveGateway(this IEndpointRouteBuilder app)
     {
         app.Map("/ws", async (HttpContext http, LiveHub hub, LiveReplay replay, LiveTokens tokens, BackendClient backend,
-            IOptions<WebOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
+            IOptions<WebOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime, INatsConnection nats) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {
                 return Results.Problem("This endpoint speaks WebSocket only (JSON frames {type, channel, payload, id, timestamp}).",
                     statusCode: StatusCodes.Status426UpgradeRequired, title: "WebSocket required");
+            }
+
+            if (nats.ConnectionState == NatsConnectionState.Reconnecting)
+            {
+                // This replica's feed is stale until NATS is back; the client's back-off retries.
+                return Results.Problem("This replica has lost NATS; retry shortly.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Live feed unavailable");
             }
 
             var heartbeat = options.Value.Heartbeat;

@@ -67,10 +67,24 @@ public sealed class LiveHub
     public void Publish(LiveEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        LastSeq[e.Source] = e.Seq;
-        foreach (var connection in _connections.Keys)
+        // Enumerating the dictionary itself is lock-free; .Keys would take every bucket lock and copy a list per event.
+        foreach (var (connection, _) in _connections)
         {
             connection.Deliver(e);
+        }
+
+        LastSeq[e.Source] = e.Seq;
+    }
+
+    /// <summary>
+    /// Closes every connection with <paramref name="status"/>: when this replica lost NATS its feed is stale, and
+    /// clients that reconnect (and resubscribe with <c>since</c>) once it is back miss nothing.
+    /// </summary>
+    public void CloseAll(System.Net.WebSockets.WebSocketCloseStatus status, string reason)
+    {
+        foreach (var (connection, _) in _connections)
+        {
+            connection.CloseWith(status, reason);
         }
     }
 

@@ -62,7 +62,13 @@ public sealed class RulesModel(BackendClient backend, IHttpClientFactory http) :
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Message = TempData["message"] as string;
-        ValidationJobId = TempData["job"] is string job && Guid.TryParse(job, out var j) ? j : null;
+        // TempData's serializer hands a GUID-shaped string back as a Guid.
+        ValidationJobId = TempData["job"] switch
+        {
+            Guid g => g,
+            string job when Guid.TryParse(job, out var j) => j,
+            _ => null,
+        };
         await LoadAsync(cancellationToken);
         if (Id is { } id && Rules.FirstOrDefault(r => r.Id == id) is { } rule)
         {

@@ -1,13 +1,16 @@
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Rules;
+using Fluo.Contracts.Messaging;
 using Fluo.Contracts.Signals;
+using Fluo.Nats;
+using Fluo.Nats.JetStream;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Fluo.Web.Pages;
 
 /// <summary>Signals: a filtered page from the Backend, then a live feed; resolve / reopen through the Backend.</summary>
-public sealed class SignalsModel(BackendClient backend) : PageModel
+public sealed class SignalsModel(BackendClient backend, INatsJSContext js) : PageModel
 {
     /// <summary>Filter: open or resolved.</summary>
     [BindProperty(SupportsGet = true)]
@@ -27,6 +30,9 @@ public sealed class SignalsModel(BackendClient backend) : PageModel
     /// <summary>How many match.</summary>
     public long Total { get; private set; }
 
+    /// <summary>The SIGNALS stream's last sequence before the list was read; the live feed replays what follows.</summary>
+    public ulong? Since { get; private set; }
+
     /// <summary>Why the list is empty, when the Backend failed.</summary>
     public string? Error { get; private set; }
 
@@ -39,6 +45,16 @@ public sealed class SignalsModel(BackendClient backend) : PageModel
             null,
             Status switch { "open" => SignalStatus.Open, "resolved" => SignalStatus.Resolved, _ => null },
             Enum.TryParse<Severity>(Severity, ignoreCase: true, out var severity) ? severity : null);
+        try
+        {
+            // Read before the list: a signal announced in between is replayed (and updates its row, not a new one).
+            Since = (await js.GetStreamAsync(FluoTopology.SignalsStream, cancellationToken)).State.LastSeq;
+        }
+        catch (Exception ex) when (ex is NatsException or TimeoutException)
+        {
+            // No position: the live feed starts from "now".
+        }
+
         try
         {
             var page = await backend.RequestAsync<SignalQuery, SignalPage>(BackendSubjects.SignalsList, new SignalQuery(filter, 0, 100), cancellationToken);

@@ -5,9 +5,13 @@
 const MAX_DELAY = 30000;
 const statusEl = document.getElementById('live-status');
 const channels = new Set();
-document.querySelectorAll('[data-channels]').forEach(el => el.dataset.channels.split(/\s+/).filter(Boolean).forEach(c => channels.add(c)));
-
 const lastSeq = new Map();      // channel -> highest sequence seen
+// data-since: the stream position the server-rendered content reflects; events after it are replayed, so nothing
+// between rendering and subscribing is lost.
+document.querySelectorAll('[data-channels]').forEach(el => el.dataset.channels.split(/\s+/).filter(Boolean).forEach(c => {
+  channels.add(c);
+  if (el.dataset.since !== undefined && el.dataset.since !== '') lastSeq.set(c, Number(el.dataset.since));
+}));
 const seen = new Set();         // message ids already applied (bounded)
 const seenOrder = [];
 let socket = null, attempt = 0, delay = 1000, timer = null, pingTimer = null;
@@ -64,6 +68,9 @@ function connect() {
         break;
       case 'error':
         console.warn('fluo live:', frame.payload?.code, frame.payload?.reason);
+        if (frame.channel?.startsWith('signal:')) {
+          document.querySelectorAll(`tr[data-signal-id="${frame.channel.slice(7)}"] button`).forEach(b => b.disabled = false);
+        }
         break;
     }
   };
@@ -83,6 +90,16 @@ function schedule() {
   timer = setTimeout(connect, Math.min(jitter, MAX_DELAY));
   delay = Math.min(delay * 1.5, MAX_DELAY);
 }
+
+// Resolve / reopen over the socket when it is open (the change comes back on 'signals'); a plain form POST otherwise.
+document.addEventListener('submit', ev => {
+  const form = ev.target;
+  if (!form.closest?.('#signals-table') || !socket || socket.readyState !== WebSocket.OPEN) return;
+  ev.preventDefault();
+  const id = form.elements.namedItem('id').value, status = form.elements.namedItem('status').value;
+  form.querySelector('button').disabled = true;
+  send({ type: 'publish', channel: 'signal:' + id, payload: { status } });
+});
 
 window.addEventListener('online', () => { if (!socket || socket.readyState === WebSocket.CLOSED) { delay = 1000; connect(); } });
 window.addEventListener('offline', () => setStatus('offline', 'Offline'));
@@ -150,6 +167,8 @@ function applySignal(frame) {
     row.dataset.signalId = signal.id;
     row.innerHTML = html;
     table.tBodies[0].prepend(row);
+    const total = document.getElementById('signals-total');
+    if (total) total.textContent = String(Number(total.textContent) + 1);
   }
   row.className = 'sev-' + signal.severity + ' new';
 }

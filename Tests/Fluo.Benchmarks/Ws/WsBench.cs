@@ -1,0 +1,348 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using Fluo.Contracts;
+using Fluo.Contracts.Rules;
+using Fluo.Contracts.Signals;
+using Fluo.Hosting;
+using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Testing;
+using Fluo.Nats;
+using Fluo.Nats.JetStream;
+
+namespace Fluo.Benchmarks.Ws;
+
+/// <summary>
+/// <c>ws</c>: starts the system (the real AppHost model, isolated state), opens <c>--clients</c> WebSockets to one web
+/// process (one signed-in user's cookie, the per-user limit raised for the run), subscribes each to <c>signals</c>,
+/// then publishes <c>Signal</c> records to <c>signals.created</c> (the SIGNALS stream the web consumes) at
+/// <c>--rate</c> per second for <c>--seconds</c>. Each record carries its publish time (a monotonic timestamp in
+/// <c>ruleName</c>), so every client frame gives one publish→frame latency. Reports delivered frames/s, latency
+/// p50/p95/p99/max, and dropped frames and errored connections.
+/// </summary>
+internal static partial class WsBench
+{
+    private const string Password = "Bench-admin-1!";
+    private static readonly byte[] Marker = "\"ruleName\":\"bench:"u8.ToArray();
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clients = Arg(args, "--clients", 1000);
+        var rate = Arg(args, "--rate", 100);
+        var seconds = Arg(args, "--seconds", 10);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        var ct = cts.Token;
+
+        Console.WriteLine("starting the system (nats, postgres, backend, 2 workers, api, web)...");
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync(Assembly.Load("Fluo.AppHost"), [], ct);
+        builder.Configuration["Parameters:web-admin-password"] = Password;
+        var web = (ProjectResource)builder.Resources.Single(r => r.Name == "web");
+        web.Environment.Add(new EnvironmentEntry("Fluo__Web__MaxConnectionsPerUser", EnvironmentValueKind.Literal, (clients + 10).ToString(CultureInfo.InvariantCulture)));
+        for (var i = Array.IndexOf(args, "--web-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--web-env", i + 1))
+        {
+            // An experiment's runtime knob for the web process, e.g. --web-env DOTNET_gcServer=0.
+            var (key, value) = (args[i + 1].Split('=', 2)[0], args[i + 1].Split('=', 2)[1]);
+            web.Environment.Add(new EnvironmentEntry(key, EnvironmentValueKind.Literal, value));
+        }
+
+        await using var app = await builder.BuildAsync(ct);
+        await app.StartAsync(ct);
+        await app.WaitForAllResourcesHealthyAsync(ct);
+        var webUri = app.GetEndpoint("web");
+        var cookies = await SignInAsync(webUri, ct);
+        await using var nats = new NatsConnection(NatsOpts.Default with { Url = (await app.GetConnectionStringAsync("nats", ct))!, SerializerRegistry = FluoJsonContext.Registry });
+        await nats.ConnectAsync(ct);
+        var js = nats.CreateJetStreamContext();
+
+        Console.WriteLine($"connecting {clients} WebSocket clients to {webUri}...");
+        var recorder = new Recorder(clients * (rate * seconds + 200));
+        var wsUri = new Uri($"ws://{webUri.Authority}/ws");
+        var connecting = Stopwatch.StartNew();
+        var all = new List<Client>(clients);
+        using (var gate = new SemaphoreSlim(32))
+        {
+            var tasks = Enumerable.Range(0, clients).Select(async i =>
+            {
+                await gate.WaitAsync(ct);
+                try
+                {
+                    return await Client.ConnectAsync(wsUri, cookies, recorder, ct);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }).ToList();
+            all.AddRange(await Task.WhenAll(tasks));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{all.Count} clients subscribed in {connecting.Elapsed.TotalSeconds:F1} s"));
+
+        // Warm-up: JIT on both sides, the web's ordered consumer, socket buffers.
+        var warmUp = Math.Min(rate * 2, 200);
+        await PublishAsync(js, rate, warmUp, ct);
+        await WaitQuietAsync(recorder, ct, expected: (long)warmUp * clients);
+
+        Console.WriteLine($"publishing {rate} signals/s for {seconds} s to {clients} clients...");
+        var total = rate * seconds;
+        using var webProcess = Process.GetProcessById(app.ResourceNotifications.TryGet("web")!.Replicas[0].ProcessId!.Value);
+        var webCpu = webProcess.TotalProcessorTime;
+        var (webUser, webSys) = UserSys(webProcess.Id);
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        recorder.Reset(since: start);
+        await PublishAsync(js, rate, total, ct);
+        var published = Stopwatch.GetElapsedTime(start);
+        await WaitQuietAsync(recorder, ct, expected: (long)total * clients);
+        var elapsed = TimeSpan.FromTicks((long)((recorder.LastAt - start) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+
+        webProcess.Refresh();
+        webCpu = webProcess.TotalProcessorTime - webCpu;
+        var (webUserEnd, webSysEnd) = UserSys(webProcess.Id);
+        ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpu;
+        var latencies = recorder.Latencies();
+        var expected = (long)total * clients;
+        var errored = all.Count(c => c.Failed is not null);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"published {total} signals in {published.TotalSeconds:F2} s ({total / published.TotalSeconds:F0}/s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"delivered {latencies.Length} of {expected} frames in {elapsed.TotalSeconds:F2} s = {latencies.Length / elapsed.TotalSeconds:F0} frames/s; dropped {expected - latencies.Length}"));
+        if (latencies.Length > 0)
+        {
+            double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"publish→client-frame latency: p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {latencies[^1]:F1} ms"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cpu: web process {webCpu.TotalSeconds:F1} s (user {webUserEnd - webUser:F1} s, kernel {webSysEnd - webSys:F1} s; {webCpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1} µs per frame), bench clients {ownCpu.TotalSeconds:F1} s; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        Console.WriteLine($"connections: {all.Count - errored} ok, {errored} errored" +
+            (errored > 0 ? " (" + string.Join("; ", all.Where(c => c.Failed is not null).Select(c => c.Failed).Distinct().Take(3)) + ")" : string.Empty));
+        await Task.WhenAll(all.Select(c => c.CloseAsync()));
+        return 0;
+    }
+
+    /// <summary>User and kernel CPU seconds of a process (Linux /proc).</summary>
+    private static (double User, double Sys) UserSys(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // utime and stime are fields 14 and 15 of the line (11 and 12 after the command), in clock ticks (100/s).
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0);
+    }
+
+    private static async Task PublishAsync(INatsJSContext js, int rate, int count, CancellationToken ct)
+    {
+        var ruleId = Guid.NewGuid();
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            var due = start + (long)(i * (double)Stopwatch.Frequency / rate);
+            var wait = due - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromTicks((long)(wait * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)), ct);
+            }
+
+            var signal = new Signal(Guid.NewGuid(), ruleId, "bench:" + Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture),
+                "0af7651916cd43dd8448eb211c80319c", Guid.NewGuid(), ["b7ad6b7169203331"], Severity.Info, SignalStatus.Open, DateTimeOffset.UtcNow, null, null);
+            await js.PublishAsync("signals.created", signal, cancellationToken: ct);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="expected"/> frames arrived, or nothing arrived for 3 s.</summary>
+    private static async Task WaitQuietAsync(Recorder recorder, CancellationToken ct, long expected = long.MaxValue)
+    {
+        var last = -1L;
+        var quietSince = Stopwatch.GetTimestamp();
+        while (recorder.Count < expected)
+        {
+            await Task.Delay(100, ct);
+            if (recorder.Count != last)
+            {
+                last = recorder.Count;
+                quietSince = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(quietSince) > TimeSpan.FromSeconds(3))
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task<CookieContainer> SignInAsync(Uri web, CancellationToken ct)
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = web };
+        var page = await http.GetStringAsync("/login", ct);
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["UserName"] = "admin", ["Password"] = Password, ["__RequestVerificationToken"] = token });
+        using var response = await http.PostAsync("/login", form, ct);
+        if (response.StatusCode != HttpStatusCode.Redirect || cookies.GetCookies(web)["fluo.auth"] is null)
+        {
+            throw new InvalidOperationException($"sign-in failed: {(int)response.StatusCode}");
+        }
+
+        return cookies;
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    /// <summary>Publish→frame latencies of all clients (ticks), appended lock-free.</summary>
+    private sealed class Recorder(int capacity)
+    {
+        private readonly long[] _ticks = new long[capacity];
+        private long _count;
+        private long _lastAt;
+        private long _since;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public long LastAt => Interlocked.Read(ref _lastAt);
+
+        public void Add(long publishedAt)
+        {
+            if (publishedAt < Interlocked.Read(ref _since))
+            {
+                return; // a frame of an earlier phase
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            var i = Interlocked.Increment(ref _count) - 1;
+            if (i < _ticks.Length)
+            {
+                _ticks[i] = now - publishedAt;
+            }
+
+            Interlocked.Exchange(ref _lastAt, now);
+        }
+
+        public void Reset(long since)
+        {
+            Interlocked.Exchange(ref _since, since);
+            Interlocked.Exchange(ref _count, 0);
+        }
+
+        public double[] Latencies()
+        {
+            var n = (int)Math.Min(Count, _ticks.Length);
+            var ms = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                ms[i] = _ticks[i] * 1000.0 / Stopwatch.Frequency;
+            }
+
+            Array.Sort(ms);
+            return ms;
+        }
+    }
+
+    private sealed class Client(ClientWebSocket socket, Recorder recorder)
+    {
+        private Task? _loop;
+
+        public string? Failed { get; private set; }
+
+        public static async Task<Client> ConnectAsync(Uri uri, CookieContainer cookies, Recorder recorder, CancellationToken ct)
+        {
+            var socket = new ClientWebSocket();
+            socket.Options.Cookies = cookies;
+            await socket.ConnectAsync(uri, ct);
+            var client = new Client(socket, recorder);
+            var buffer = new byte[64 * 1024];
+            await client.ExpectAsync(buffer, "authenticated", ct);
+            await socket.SendAsync("{\"type\":\"subscribe\",\"channel\":\"signals\",\"id\":\"s\"}"u8.ToArray(), WebSocketMessageType.Text, true, ct);
+            await client.ExpectAsync(buffer, "subscribed", ct);
+            client._loop = client.ReceiveLoopAsync(buffer);
+            return client;
+        }
+
+        public async Task CloseAsync()
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+                await _loop!.WaitAsync(timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException)
+            {
+            }
+
+            socket.Dispose();
+        }
+
+        private async Task ExpectAsync(byte[] buffer, string type, CancellationToken ct)
+        {
+            var (text, _) = await ReceiveAsync(buffer, ct);
+            if (!text.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"expected '{type}', got {text}");
+            }
+        }
+
+        private async Task<(string Text, int Length)> ReceiveAsync(byte[] buffer, CancellationToken ct)
+        {
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage);
+            return (Encoding.UTF8.GetString(buffer, 0, length), length);
+        }
+
+        private async Task ReceiveLoopAsync(byte[] buffer)
+        {
+            try
+            {
+                while (true)
+                {
+                    var length = 0;
+                    ValueWebSocketReceiveResult result;
+                    do
+                    {
+                        result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            if (socket.CloseStatus != WebSocketCloseStatus.NormalClosure)
+                            {
+                                Failed = $"closed by server: {socket.CloseStatus} {socket.CloseStatusDescription}";
+                            }
+
+                            return;
+                        }
+
+                        length += result.Count;
+                    }
+                    while (!result.EndOfMessage);
+
+                    var frame = buffer.AsSpan(0, length);
+                    var at = frame.IndexOf(Marker);
+                    if (at >= 0 && Utf8Parser.TryParse(frame[(at + Marker.Length)..], out long publishedAt, out _))
+                    {
+                        recorder.Add(publishedAt);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+            {
+                Failed ??= ex.Message;
+            }
+        }
+    }
+}

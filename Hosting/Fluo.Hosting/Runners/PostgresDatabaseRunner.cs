@@ -41,12 +41,12 @@ internal sealed class PostgresDatabaseRunner(PostgresDatabaseResource database, 
         return [new HealthCheckSnapshot("database", status, description, DateTimeOffset.UtcNow)];
     }
 
-    /// <summary>Logs in with <paramref name="connectionString"/> and runs <c>SELECT 1</c> (2s timeout); unhealthy with the error otherwise.</summary>
+    /// <summary>Logs in with <paramref name="connectionString"/> and runs <c>SELECT 1</c> (5s timeout); unhealthy with the error otherwise.</summary>
     internal static async Task<(HealthStatus Status, string Description)> QueryAsync(string connectionString, string healthy, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=2;Command Timeout=2");
+            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5;Command Timeout=5");
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var query = new NpgsqlCommand("SELECT 1", connection);
             await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);

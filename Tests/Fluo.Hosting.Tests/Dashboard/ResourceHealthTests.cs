@@ -105,7 +105,7 @@ public sealed class ResourceHealthTests
         Assert.Equal(HealthStatus.Unhealthy, natsDown.Health);
         Assert.Equal(ResourceState.Healthy, natsDown.State);
         Assert.Equal(HealthStatus.Unhealthy, natsDown.HealthChecks.Single(c => c.Name == "dependency nats").Status);
-        Assert.True(natsDown.DependenciesDown is ["nats"], JsonSerializer.Serialize(natsDown.HealthChecks, Json));
+        Assert.Contains("nats", natsDown.DependenciesDown);
         var stoppedNats = await PollAsync(api, "nats", s => s.Health == HealthStatus.Unhealthy, cts.Token);
         Assert.Equal("not running (Stopped)", Assert.Single(stoppedNats.HealthChecks).Description);
         Assert.Contains("dependency down: nats", await api.GetStringAsync("/", cts.Token), StringComparison.Ordinal);

@@ -22,15 +22,15 @@ internal static partial class DashboardPages
         pages.MapGet("/dashboard.js", () => Results.Stream(
             typeof(HtmlPage).Assembly.GetManifestResourceStream("Fluo.Dashboard.dashboard.js")!, "text/javascript; charset=utf-8"));
         pages.MapGet("/", () => Html(new HtmlPage("Resources", refreshSeconds: 3, live: "resource").BeginLive().Table(
-            ["Name", "Type", "State", "Health", "Replicas", "Restarts", "Endpoints", "Error", "Actions"],
+            ["Name", "Type", "State", "Replicas", "Restarts", "Health", "Endpoints", "Error", "Actions"],
             notifications.Snapshots.OrderBy(s => s.Name).Select(s => new[]
             {
                 $"<a href=\"/console/{HtmlPage.Encode(s.Name)}\">{HtmlPage.Encode(s.Name)}</a>", HtmlPage.Encode(s.Type),
                 $"<span class=\"state {HtmlPage.Encode(s.State.ToString())}\">{HtmlPage.Encode(s.State.ToString())}</span>",
-                HealthCell(s),
                 string.Join("<br>", s.Replicas.Select(r => Text(
-                    $"{r.Index}: {r.State}{(r.ProcessId is { } pid ? $" (PID {pid}, started {r.StartedAt:HH:mm:ss})" : "")}{(r.Restarts > 0 ? $", {r.Restarts} restarts" : "")}"))),
+                    $"{r.Index}: {r.State}{(r.ProcessId is { } pid ? $" (PID {pid}, started {r.StartedAt:HH:mm:ss})" : "")}{(r.Restarts > 0 ? $", restarts: {r.Restarts}" : "")}"))),
                 Text($"{s.RestartCount}"),
+                HealthCell(s),
                 string.Join(" ", s.Urls.Select(u => $"<a href=\"{HtmlPage.Encode(u)}\">{HtmlPage.Encode(u)}</a>")),
                 $"<span class=\"Error\">{HtmlPage.Encode(s.Error)}</span>",
                 s.Type is "project" or "nats" or "postgres" ? ActionButtons(s.Name) : string.Empty,

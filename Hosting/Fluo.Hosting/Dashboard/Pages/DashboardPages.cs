@@ -141,7 +141,7 @@ internal static partial class DashboardPages
             html.Append("<div class=\"Error dependencies-down\">").Append(HtmlPage.Encode($"dependency down: {string.Join(", ", s.DependenciesDown)}")).Append("</div>");
         }
 
-        html.Append(health == HealthStatus.Healthy ? "<details>" : "<details open>").Append("<summary>").Append(Text($"{s.HealthChecks.Count} checks")).Append("</summary><ul class=\"checks\">");
+        html.Append(health == HealthStatus.Healthy ? "<details>" : "<details open>").Append("<summary>").Append(Text($"{s.HealthChecks.Count} {(s.HealthChecks.Count == 1 ? "check" : "checks")}")).Append("</summary><ul class=\"checks\">");
         foreach (var check in s.HealthChecks)
         {
             html.Append("<li class=\"").Append(check.Status).Append("\">")

@@ -145,6 +145,7 @@ public sealed class DistributedApplicationTestingBuilder : IDistributedApplicati
         FastStorage = true,
         RandomParameterValues = true,
         RestartDelay = TimeSpan.FromMilliseconds(500),
+        HealthCheckInterval = TimeSpan.FromSeconds(1),
     };
 
     // State left by test processes that died before disposing (their servers died with them: pdeathsig).

@@ -37,4 +37,7 @@ public sealed class DistributedApplicationOptions
 
     /// <summary>First delay before a crashed project is restarted; it doubles per crash up to 16 times this.</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often each running resource's health checks are probed (the dashboard shows the results).</summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,8 +1,12 @@
 using System.Collections;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+// A health check the tests turn: POST /health-switch/Unhealthy makes /health answer 503.
+var healthSwitch = HealthStatus.Healthy;
+builder.Services.AddHealthChecks().AddCheck("switch", () => new HealthCheckResult(healthSwitch, $"switched to {healthSwitch}"));
 var app = builder.Build();
 app.MapDefaultEndpoints();
 
@@ -11,6 +15,7 @@ app.MapGet("/env", () => Environment.GetEnvironmentVariables().Cast<DictionaryEn
     .ToDictionary(e => (string)e.Key, e => (string?)e.Value));
 app.MapGet("/config/{*key}", (string key, IConfiguration configuration) => configuration[key.Replace('/', ':')]);
 app.MapGet("/pid", () => Environment.ProcessId);
+app.MapPost("/health-switch/{status}", (HealthStatus status) => healthSwitch = status);
 app.MapGet("/db/{name}", async (string name, IConfiguration configuration) =>
 {
     await using var connection = new NpgsqlConnection(configuration.GetConnectionString(name));

@@ -8,6 +8,7 @@ using Fluo.Hosting.Processes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,7 @@ namespace Fluo.Hosting.Dashboard;
 
 /// <summary>
 /// The developer dashboard served by the AppHost: an OTLP/HTTP receiver (default port 18890) that every project
-/// exports to, and a JSON API (default port 18888) over resources, console logs, structured logs, traces and metrics.
+/// exports to, an OTLP/gRPC receiver (default port 18889, HTTP/2 without TLS), and a JSON API (default port 18888) over resources, console logs, structured logs, traces and metrics.
 /// Off when an external dashboard's OTLP endpoint is configured or <c>AppHost:Dashboard:Enabled=false</c>.
 /// </summary>
 public sealed class DashboardServer : IHostedService, IAsyncDisposable
@@ -50,6 +51,9 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
     /// <summary>The OTLP/HTTP endpoint projects export to, once started (null when disabled).</summary>
     public Uri? OtlpHttpUrl { get; private set; }
 
+    /// <summary>The OTLP/gRPC endpoint (HTTP/2 without TLS), once started (null when disabled).</summary>
+    public Uri? OtlpGrpcUrl { get; private set; }
+
     private bool Enabled =>
         !_model.ExecutionContext.IsPublishMode &&
         _configuration.GetValue("AppHost:Dashboard:Enabled", true) &&
@@ -68,6 +72,7 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         // A second AppHost (or a test run beside one) must not fail on the dashboard: busy default ports give way to free ones.
         var uiPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:Port", 18888));
         var otlpPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:OtlpHttpPort", 18890));
+        var grpcPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:OtlpGrpcPort", 18889));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddProblemDetails();
@@ -76,10 +81,12 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         {
             kestrel.Listen(IPAddress.Loopback, uiPort);
             kestrel.Listen(IPAddress.Loopback, otlpPort);
+            kestrel.Listen(IPAddress.Loopback, grpcPort, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.Limits.MaxRequestBodySize = Store.Limits.MaxRequestBytes;
         });
         var app = builder.Build();
         app.MapGroup("/").RequireHost($"*:{otlpPort}").MapOtlpHttp(Store);
+        app.MapGroup("/").RequireHost($"*:{grpcPort}").MapOtlpGrpc(Store);
         app.MapGroup("/api").RequireHost($"*:{uiPort}").MapDashboardApi(Store, _notifications, _logs, _commands);
         app.MapGroup("/").RequireHost($"*:{uiPort}").MapDashboardPages(Store, _notifications, _logs);
         try
@@ -90,15 +97,16 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             throw new DistributedApplicationException(
-                $"The dashboard cannot listen on ports {uiPort} and {otlpPort}: {ex.Message.TrimEnd('.')}. Set AppHost:Dashboard:Port / OtlpHttpPort, or AppHost:Dashboard:Enabled=false.");
+                $"The dashboard cannot listen on ports {uiPort}, {otlpPort} and {grpcPort}: {ex.Message.TrimEnd('.')}. Set AppHost:Dashboard:Port / OtlpHttpPort / OtlpGrpcPort, or AppHost:Dashboard:Enabled=false.");
         }
 
         _app = app;
         Url = new Uri($"http://localhost:{uiPort}/");
         OtlpHttpUrl = new Uri($"http://localhost:{otlpPort}");
+        OtlpGrpcUrl = new Uri($"http://localhost:{grpcPort}");
         if (_model.Options.PrintSummary)
         {
-            await Console.Out.WriteLineAsync($"fluo: dashboard {Url} (API {Url}api/resources), OTLP/HTTP receiver {OtlpHttpUrl}").ConfigureAwait(false);
+            await Console.Out.WriteLineAsync($"fluo: dashboard {Url} (API {Url}api/resources), OTLP/HTTP receiver {OtlpHttpUrl}, OTLP/gRPC receiver {OtlpGrpcUrl}").ConfigureAwait(false);
         }
     }
 

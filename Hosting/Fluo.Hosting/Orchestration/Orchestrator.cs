@@ -27,6 +27,8 @@ internal sealed class Orchestrator(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _actionGates = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<IResource, ResourceRunner> _runners = new(ReferenceEqualityComparer.Instance);
     private Task[] _starts = [];
+    private Health.HealthMonitor? _health;
+    private Task _healthLoop = Task.CompletedTask;
 
     /// <summary>The state folder in use, once started.</summary>
     public string? StateDirectoryPath { get; private set; }
@@ -61,6 +63,8 @@ internal sealed class Orchestrator(
             HostingLog.ChildrenNotTied(logger);
         }
 
+        _health = new Health.HealthMonitor([.. _runners.Values], notifications, model.Options.HealthCheckInterval);
+        _healthLoop = Task.Run(() => _health.RunAsync(_cts.Token), CancellationToken.None);
         commands.Attach(this);
         HostingLog.Starting(logger, _runners.Count, state);
         var clock = Stopwatch.StartNew();
@@ -78,12 +82,14 @@ internal sealed class Orchestrator(
         await StopAllAsync(_runners.Values.Where(r => !r.IsServer)).ConfigureAwait(false);
         await StopAllAsync(_runners.Values.Where(r => r.IsServer)).ConfigureAwait(false);
         await Task.WhenAll(_starts).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _healthLoop.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await dashboard.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await dashboard.DisposeAsync().ConfigureAwait(false);
     }
 
     public void Dispose()
     {
+        _health?.Dispose();
         _cts.Dispose();
         foreach (var gate in _actionGates.Values)
         {

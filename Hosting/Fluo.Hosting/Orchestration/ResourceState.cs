@@ -1,3 +1,5 @@
+using Fluo.Hosting.Health;
+
 namespace Fluo.Hosting.Orchestration;
 
 /// <summary>Where a resource (or one replica of a project) is in its life.</summary>
@@ -50,6 +52,19 @@ public sealed record ResourceSnapshot(
 
     /// <summary>How many times its processes were restarted after a crash.</summary>
     public int RestartCount => Replicas.Sum(r => r.Restarts);
+
+    /// <summary>
+    /// The latest result of each health check: its own probes (one per replica or node, while it runs) and one
+    /// <c>dependency &lt;name&gt;</c> per resource it waits for or references, failing while that one is down.
+    /// </summary>
+    public IReadOnlyList<HealthCheckSnapshot> HealthChecks { get; init; } = [];
+
+    /// <summary>The worst health check result; null while it has none.</summary>
+    public HealthStatus? Health => HealthChecks.Count == 0 ? null : HealthChecks.Min(c => c.Status);
+
+    /// <summary>The resources it depends on that are down now.</summary>
+    public IReadOnlyList<string> DependenciesDown =>
+        [.. HealthChecks.Where(c => c.IsDependency && c.Status == HealthStatus.Unhealthy).Select(c => c.Name[HealthCheckSnapshot.DependencyPrefix.Length..])];
 }
 
 /// <summary>One process of a resource.</summary>
@@ -60,4 +75,8 @@ public sealed record ResourceSnapshot(
 /// <param name="State">Its state.</param>
 /// <param name="Restarts">How many times it was restarted after a crash.</param>
 /// <param name="LastExitCode">The exit code of its last crash.</param>
-public sealed record ReplicaSnapshot(int Index, string InstanceId, int? ProcessId, string? Url, ResourceState State, int Restarts = 0, int? LastExitCode = null);
+public sealed record ReplicaSnapshot(int Index, string InstanceId, int? ProcessId, string? Url, ResourceState State, int Restarts = 0, int? LastExitCode = null)
+{
+    /// <summary>When its current (or, once stopped, its last) process was started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+}

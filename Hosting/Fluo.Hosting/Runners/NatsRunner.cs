@@ -68,7 +68,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
                 cancellationToken.ThrowIfCancellationRequested();
             }
             var pid = node.Process.Id;
-            SetReplica(node.Index, r => r with { ProcessId = pid, State = ResourceState.Starting });
+            SetReplica(node.Index, r => r with { ProcessId = pid, State = ResourceState.Starting, StartedAt = DateTimeOffset.UtcNow });
         }
 
         await Task.WhenAll(_nodes.Select(n => WaitHealthyAsync(n, cancellationToken))).ConfigureAwait(false);
@@ -84,6 +84,16 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
         _stopRequested = true;
         return Task.WhenAll(_nodes.Where(n => n.Process is not null).Select(n => n.StopAsync()));
     }
+
+    public override Task<IReadOnlyList<HealthCheckSnapshot>> CheckHealthAsync(ResourceSnapshot current, CancellationToken cancellationToken) =>
+        CheckReplicasAsync(current, "nats", async replica =>
+        {
+            var port = _nodes[replica.Index].Port;
+            var problem = await NatsProbe.ProbeAsync("localhost", port, NatsServerResource.UserName, Password, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            return problem is null
+                ? (HealthStatus.Healthy, $"PONG from nats://localhost:{port.ToString(CultureInfo.InvariantCulture)}")
+                : (HealthStatus.Unhealthy, problem);
+        });
 
     private async Task WaitHealthyAsync(Node node, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Health;
 using Fluo.Hosting.Orchestration;
 using Npgsql;
 
@@ -32,5 +33,28 @@ internal sealed class PostgresDatabaseRunner(PostgresDatabaseResource database, 
         await using var query = new NpgsqlCommand("SELECT 1", connection);
         await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         SetState(ResourceState.Healthy);
+    }
+
+    public override async Task<IReadOnlyList<HealthCheckSnapshot>> CheckHealthAsync(ResourceSnapshot current, CancellationToken cancellationToken)
+    {
+        var (status, description) = await QueryAsync(ConnectionString!, $"answers queries in {database.DatabaseName}", cancellationToken).ConfigureAwait(false);
+        return [new HealthCheckSnapshot("database", status, description, DateTimeOffset.UtcNow)];
+    }
+
+    /// <summary>Logs in with <paramref name="connectionString"/> and runs <c>SELECT 1</c> (5s timeout); unhealthy with the error otherwise.</summary>
+    internal static async Task<(HealthStatus Status, string Description)> QueryAsync(string connectionString, string healthy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5;Command Timeout=5");
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var query = new NpgsqlCommand("SELECT 1", connection);
+            await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return (HealthStatus.Healthy, healthy);
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return (HealthStatus.Unhealthy, e.Message);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Health;
 using Fluo.Hosting.Orchestration;
 using Fluo.Hosting.Processes;
 using Npgsql;
@@ -71,12 +72,15 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
             cancellationToken.ThrowIfCancellationRequested();
         }
         var pid = _process.Id;
-        SetReplica(0, r => r with { ProcessId = pid, State = ResourceState.Starting });
+        SetReplica(0, r => r with { ProcessId = pid, State = ResourceState.Starting, StartedAt = DateTimeOffset.UtcNow });
         await WaitReadyAsync(directory, cancellationToken).ConfigureAwait(false);
         SetReplica(0, r => r with { State = ResourceState.Healthy });
         SetState(ResourceState.Healthy);
         _ = WatchAsync(_process);
     }
+
+    public override Task<IReadOnlyList<HealthCheckSnapshot>> CheckHealthAsync(ResourceSnapshot current, CancellationToken cancellationToken) =>
+        CheckReplicasAsync(current, "postgres", _ => PostgresDatabaseRunner.QueryAsync(ConnectionString!, $"accepts logins on port {Port.ToString(CultureInfo.InvariantCulture)}", cancellationToken));
 
     public override async Task StopAsync()
     {

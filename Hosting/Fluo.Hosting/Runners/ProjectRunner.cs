@@ -96,6 +96,11 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
         await Task.WhenAll(started).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override Task<IReadOnlyList<HealthCheckSnapshot>> CheckHealthAsync(ResourceSnapshot current, CancellationToken cancellationToken) =>
+        project.HealthCheckPath is { } path
+            ? CheckReplicasAsync(current, $"http {path}", r => HttpHealthProbe.CheckAsync(new Uri(new Uri(r.Url!), path), cancellationToken))
+            : Task.FromResult<IReadOnlyList<HealthCheckSnapshot>>([]);
+
     private void Launch(Replica replica)
     {
         var run = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -160,7 +165,7 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
             replica.Process = process;
             var started = DateTime.UtcNow;
             var pid = process.Id;
-            UpdateReplica(replica, r => r with { ProcessId = pid, State = ResourceState.Starting });
+            UpdateReplica(replica, r => r with { ProcessId = pid, State = ResourceState.Starting, StartedAt = DateTimeOffset.UtcNow });
             _ = WaitHealthyAsync(replica, process, stopping);
             await Task.WhenAny(process.Exited, Task.Delay(Timeout.Infinite, stopping)).ConfigureAwait(false);
             if (stopping.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Health;
 using Fluo.Hosting.Orchestration;
 
 namespace Fluo.Hosting.Runners;
@@ -69,6 +70,24 @@ internal abstract class ResourceRunner(IResource resource, RunContext context)
         });
         return StartAsync(cancellationToken);
     }
+
+    /// <summary>Runs its own health checks once (dependencies are the monitor's); none by default.</summary>
+    public virtual Task<IReadOnlyList<HealthCheckSnapshot>> CheckHealthAsync(ResourceSnapshot current, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HealthCheckSnapshot>>([]);
+
+    /// <summary>One check per replica: probed while it has a process, else unhealthy without a probe.</summary>
+    protected static async Task<IReadOnlyList<HealthCheckSnapshot>> CheckReplicasAsync(
+        ResourceSnapshot current, string check, Func<ReplicaSnapshot, Task<(HealthStatus Status, string Description)>> probe) =>
+        await Task.WhenAll(current.Replicas.Select(async replica =>
+        {
+            if (replica.ProcessId is null)
+            {
+                return new HealthCheckSnapshot(check, HealthStatus.Unhealthy, $"not running ({replica.State})", DateTimeOffset.UtcNow, replica.Index);
+            }
+
+            var (status, description) = await probe(replica).ConfigureAwait(false);
+            return new HealthCheckSnapshot(check, status, description, DateTimeOffset.UtcNow, replica.Index);
+        })).ConfigureAwait(false);
 
     protected void SetState(ResourceState state, string? error = null)
     {

@@ -43,6 +43,22 @@ public sealed class DashboardPagesTests
             }
         }
 
+        // The AppHost's gRPC port takes OTLP too.
+        string grpcTraceId;
+        using (var provider = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("worker")).AddSource("pages.test")
+                   .AddOtlpExporter(o =>
+                   {
+                       o.Endpoint = dashboard.OtlpGrpcUrl!;
+                       o.Protocol = OtlpExportProtocol.Grpc;
+                       o.ExportProcessorType = ExportProcessorType.Simple;
+                   }).Build())
+        {
+            using var span = source.StartActivity("process jobs.trace_analysis", ActivityKind.Consumer);
+            grpcTraceId = span!.TraceId.ToHexString();
+        }
+
+        Assert.Equal("worker", Assert.Single(dashboard.Store.GetTrace(grpcTraceId)).Service);
+
         using var http = new HttpClient { BaseAddress = dashboard.Url };
         var resources = await http.GetStringAsync("/", cts.Token);
         Assert.Contains("<a href=\"/console/nats\">nats</a>", resources, StringComparison.Ordinal);

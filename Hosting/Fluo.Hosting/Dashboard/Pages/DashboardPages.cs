@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fluo.Hosting.Dashboard.Telemetry;
+using Fluo.Hosting.Health;
 using Fluo.Hosting.Logs;
 using Fluo.Hosting.Orchestration;
 using Microsoft.AspNetCore.Builder;
@@ -21,13 +22,15 @@ internal static partial class DashboardPages
         pages.MapGet("/dashboard.js", () => Results.Stream(
             typeof(HtmlPage).Assembly.GetManifestResourceStream("Fluo.Dashboard.dashboard.js")!, "text/javascript; charset=utf-8"));
         pages.MapGet("/", () => Html(new HtmlPage("Resources", refreshSeconds: 3, live: "resource").BeginLive().Table(
-            ["Name", "Type", "State", "Replicas", "Restarts", "Endpoints", "Error", "Actions"],
+            ["Name", "Type", "State", "Replicas", "Restarts", "Health", "Endpoints", "Error", "Actions"],
             notifications.Snapshots.OrderBy(s => s.Name).Select(s => new[]
             {
                 $"<a href=\"/console/{HtmlPage.Encode(s.Name)}\">{HtmlPage.Encode(s.Name)}</a>", HtmlPage.Encode(s.Type),
                 $"<span class=\"state {HtmlPage.Encode(s.State.ToString())}\">{HtmlPage.Encode(s.State.ToString())}</span>",
-                string.Join("<br>", s.Replicas.Select(r => Text($"{r.Index}: {r.State}{(r.ProcessId is { } pid ? $" (PID {pid})" : "")}"))),
+                string.Join("<br>", s.Replicas.Select(r => Text(
+                    $"{r.Index}: {r.State}{(r.ProcessId is { } pid ? $" (PID {pid}, started {r.StartedAt:HH:mm:ss})" : "")}{(r.Restarts > 0 ? $", restarts: {r.Restarts}" : "")}"))),
                 Text($"{s.RestartCount}"),
+                HealthCell(s),
                 string.Join(" ", s.Urls.Select(u => $"<a href=\"{HtmlPage.Encode(u)}\">{HtmlPage.Encode(u)}</a>")),
                 $"<span class=\"Error\">{HtmlPage.Encode(s.Error)}</span>",
                 s.Type is "project" or "nats" or "postgres" ? ActionButtons(s.Name) : string.Empty,
@@ -123,6 +126,31 @@ internal static partial class DashboardPages
     private static partial System.Text.RegularExpressions.Regex AnsiEscapes();
 
     private static readonly string[] Actions = ["stop", "start", "restart"];
+
+    /// <summary>The worst result, the dependencies that are down, and every check (opened when one is not healthy).</summary>
+    private static string HealthCell(ResourceSnapshot s)
+    {
+        if (s.Health is not { } health)
+        {
+            return string.Empty;
+        }
+
+        var html = new System.Text.StringBuilder($"<span class=\"health {health}\">{health}</span>");
+        if (s.DependenciesDown.Count > 0)
+        {
+            html.Append("<div class=\"Error dependencies-down\">").Append(HtmlPage.Encode($"dependency down: {string.Join(", ", s.DependenciesDown)}")).Append("</div>");
+        }
+
+        html.Append(health == HealthStatus.Healthy ? "<details>" : "<details open>").Append("<summary>").Append(Text($"{s.HealthChecks.Count} {(s.HealthChecks.Count == 1 ? "check" : "checks")}")).Append("</summary><ul class=\"checks\">");
+        foreach (var check in s.HealthChecks)
+        {
+            html.Append("<li class=\"").Append(check.Status).Append("\">")
+                .Append(Text($"{check.Name}{(check.Replica is { } replica && s.Replicas.Count > 1 ? $" [{replica}]" : "")}: {check.Status}"))
+                .Append(" <span class=\"muted\">").Append(Text($"{check.Description} (checked {check.LastChecked:HH:mm:ss})")).Append("</span></li>");
+        }
+
+        return html.Append("</ul></details>").ToString();
+    }
 
     private static string ActionButtons(string name) => string.Concat(Actions.Select(action =>
         $"<button data-action=\"{action}\" data-name=\"{HtmlPage.Encode(name)}\">{char.ToUpperInvariant(action[0])}{action[1..]}</button>"));

@@ -12,6 +12,7 @@ internal sealed class HtmlPage
         table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;font-size:.9rem}
         .bar{background:#8a6fe8;height:.8rem;border-radius:2px}.Producer .bar{background:#e8a33d}.Consumer .bar{background:#2e9e6b}
         .Error{color:#c62828;font-weight:600}.Healthy{color:#2e7d32}.Stopped,.Stopping{color:#666}
+        .Unhealthy{color:#c62828}.Degraded{color:#b26a00}.checks{margin:.2rem 0;padding-left:1rem;font-size:.8rem}details summary{cursor:pointer;font-size:.8rem}
         .charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #ddd;border-radius:4px;padding:.5rem;margin:0}
         .legend{list-style:none;padding:0;margin:.2rem 0;font-size:.85rem}
         button{margin-right:.3rem;border:1px solid #512bd4;background:#fff;color:#512bd4;border-radius:3px;cursor:pointer}.muted{color:#666}code{font-size:.85rem}

@@ -22,6 +22,9 @@ public static class TelemetryExtensions
     public static readonly IReadOnlyList<string> SharedMeters =
         ["Fluo.Nats", "Npgsql", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Hosting", "System.Net.Http"];
 
+    /// <summary>The named <see cref="System.Net.Http.HttpClient"/>s the OTLP exporter sends its HTTP exports with.</summary>
+    private static readonly string[] OtlpExporterClients = ["OtlpTraceExporter", "OtlpMetricExporter", "OtlpLogExporter"];
+
     /// <summary>
     /// Sends logs (with formatted messages and scopes), metrics and traces through OpenTelemetry, and adds
     /// the OTLP exporter when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; the protocol follows
@@ -51,6 +54,16 @@ public static class TelemetryExtensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+
+            // The exporter retries on its own; the standard resilience handler every client gets by default would
+            // wrap each export in a second pipeline with its own timeouts, logs and metrics.
+            // (RemoveAllResilienceHandlers is marked experimental, EXTEXP0001; it is the documented way to opt one client out.)
+            foreach (var client in OtlpExporterClients)
+            {
+#pragma warning disable EXTEXP0001
+                builder.Services.AddHttpClient(client).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+            }
         }
 
         return builder;

@@ -26,6 +26,32 @@ public class ResilienceTests
     }
 
     [Fact]
+    public async Task The_otlp_exporter_clients_are_left_to_the_exporters_own_retries()
+    {
+        var attempts = 0;
+        // The caller's own exports go to /v1/traces; only the requests below hit /probe.
+        await using var collector = await TestWebApp.StartAsync(map: a => a.MapPost("/probe", () =>
+        {
+            Interlocked.Increment(ref attempts);
+            return Results.StatusCode(503);
+        }));
+        await using var caller = await TestWebApp.StartAsync(b =>
+        {
+            b.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Address.ToString();
+            b.AddServiceDefaults();
+            FastRetries(b);
+        });
+
+        var factory = caller.Services.GetRequiredService<IHttpClientFactory>();
+        using var response = await factory.CreateClient("OtlpTraceExporter").PostAsync(new Uri(collector.Address, "/probe"), null);
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal(1, attempts);
+
+        using var other = await factory.CreateClient("any").PostAsync(new Uri(collector.Address, "/probe"), null);
+        Assert.True(attempts > 2, $"an ordinary client retries ({attempts} attempts)");
+    }
+
+    [Fact]
     public async Task Retry_waits_as_long_as_Retry_After_asks()
     {
         var attempts = 0;

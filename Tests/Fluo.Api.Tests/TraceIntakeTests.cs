@@ -14,6 +14,46 @@ namespace Fluo.Api.Tests;
 public class TraceIntakeTests(ApiFixture api)
 {
     [Fact]
+    public async Task Concurrent_requests_share_transactions_and_each_is_answered_with_its_own_committed_job()
+    {
+        var writes = new System.Collections.Concurrent.ConcurrentBag<(int Requests, int Links)>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Fluo.Api",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = a =>
+            {
+                if (a.OperationName == "trace intake write")
+                {
+                    writes.Add(((int)a.GetTagItem("fluo.intake.requests")!, a.Links.Count()));
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var traceIds = Enumerable.Range(0, 64).Select(_ => Samples.NewTraceId()).ToArray();
+        var answers = await Task.WhenAll(traceIds.Select(async id =>
+        {
+            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(id)));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return (TraceId: body.GetProperty("traceId").GetString(), JobId: body.GetProperty("jobId").GetGuid());
+        }));
+
+        Assert.Equal(traceIds, answers.Select(a => a.TraceId));
+        Assert.Equal(64, answers.Select(a => a.JobId).Distinct().Count());
+        foreach (var (traceId, jobId) in answers)
+        {
+            Assert.Equal(1, await api.CountAsync("jobs", $"id = '{jobId}' AND state = 'queued' AND EXISTS (SELECT 1 FROM traces WHERE trace_id = '{traceId}')"));
+        }
+
+        // Other tests of the collection may post meanwhile: at least ours are all there, and some were written together.
+        Assert.True(writes.Sum(w => w.Requests) >= 64);
+        Assert.True(writes.Any(w => w.Requests > 1), $"no shared transaction in {writes.Count} writes");
+        Assert.All(writes.Where(w => w.Requests > 1), w => Assert.InRange(w.Links, 1, w.Requests));
+    }
+
+    [Fact]
     public async Task Fluo_json_trace_is_stored_queued_and_published_with_the_job_id_and_the_requests_trace()
     {
         var traceId = Samples.NewTraceId();

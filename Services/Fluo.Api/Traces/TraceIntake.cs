@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using Fluo.Api.Apis;
 using Fluo.Api.Outbox;
 using Fluo.Contracts;
@@ -11,38 +13,163 @@ namespace Fluo.Api.Traces;
 
 /// <summary>
 /// Stores traces and queues their analysis: per trace an upsert into <c>traces</c>, a queued trace_analysis job and
-/// its outbox message, all in one transaction (one round trip), then wakes the relay.
+/// its outbox message, committed together, then wakes the relay. Requests that arrive while a write is in progress
+/// are written together by one writer, in one transaction (one round trip and one commit for all of them), so the
+/// database's cost per trace falls as load rises; a request on its own is written at once. A request is answered
+/// only after the transaction holding it has committed.
 /// </summary>
-internal sealed class TraceIntake(NpgsqlDataSource dataSource, OutboxSignal signal, ApiMetrics metrics)
+internal sealed class TraceIntake : IAsyncDisposable
 {
+    /// <summary>Traces written in one transaction at most (a larger single request is still written whole).</summary>
+    internal const int MaxBatchTraces = 1_000;
+
     private const string UpsertTrace =
         "INSERT INTO traces (trace_id, document, span_count) VALUES ($1, $2, $3) " +
         "ON CONFLICT (trace_id) DO UPDATE SET document = EXCLUDED.document, span_count = EXCLUDED.span_count, received_at = now()";
 
-    /// <summary>Accepts <paramref name="traces"/>; returns each trace with its job.</summary>
-    public async Task<IReadOnlyList<TraceAccepted>> AcceptAsync(IReadOnlyList<TraceDocument> traces, string? traceHeaders, CancellationToken cancellationToken)
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly OutboxSignal _signal;
+    private readonly ApiMetrics _metrics;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    /// <summary>Starts the writer.</summary>
+    public TraceIntake(NpgsqlDataSource dataSource, OutboxSignal signal, ApiMetrics metrics)
     {
-        var accepted = new List<TraceAccepted>(traces.Count);
+        _dataSource = dataSource;
+        _signal = signal;
+        _metrics = metrics;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Accepts <paramref name="traces"/>; returns each trace with its job once they are committed.</summary>
+    /// <remarks>
+    /// <paramref name="cancellationToken"/> only stops the waiting: a queued request is written regardless, as it
+    /// would have been had the client gone away just after the commit.
+    /// </remarks>
+    public Task<IReadOnlyList<TraceAccepted>> AcceptAsync(IReadOnlyList<TraceDocument> traces, string? traceHeaders, CancellationToken cancellationToken)
+    {
+        // Serialised here, on the request's thread, so the single writer only assembles and sends.
         var acceptedAt = DateTimeOffset.UtcNow;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var trace in traces)
+        var rows = new TraceRow[traces.Count];
+        for (var i = 0; i < traces.Count; i++)
         {
+            var trace = traces[i];
             var jobId = Guid.CreateVersion7();
-            var upsert = OutboxCommands.Command(UpsertTrace, trace.TraceId);
-            upsert.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(trace, FluoJsonContext.Default.TraceDocument), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            upsert.Parameters.Add(new NpgsqlParameter { Value = trace.Spans.Count });
-            batch.BatchCommands.Add(upsert);
-            var payload = JsonSerializer.SerializeToUtf8Bytes(new TraceAnalysisJob(jobId, trace, acceptedAt), FluoJsonContext.Default.TraceAnalysisJob);
-            OutboxCommands.AddJob(batch, jobId, JobType.TraceAnalysis, payload, traceHeaders);
-            accepted.Add(new TraceAccepted(trace.TraceId, jobId));
+            rows[i] = new TraceRow(
+                trace.TraceId,
+                JsonSerializer.Serialize(trace, FluoJsonContext.Default.TraceDocument),
+                trace.Spans.Count,
+                jobId,
+                JsonSerializer.SerializeToUtf8Bytes(new TraceAnalysisJob(jobId, trace, acceptedAt), FluoJsonContext.Default.TraceAnalysisJob));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        signal.Notify();
-        metrics.TracesAccepted.Add(traces.Count);
-        return accepted;
+        var pending = new Pending(rows, traceHeaders, Activity.Current?.Context ?? default);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(TraceIntake), "The Api is shutting down.");
+        }
+
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes what is queued, then stops the writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            var traces = 0;
+            while (traces < MaxBatchTraces && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                traces += pending.Rows.Length;
+            }
+
+            try
+            {
+                await WriteAsync(batch, traces);
+                batch.ForEach(p => p.Succeed());
+            }
+            catch (Exception ex) when (batch.Count > 1 && ex is PostgresException { IsTransient: false })
+            {
+                // One request's data may be what the database refused: give each its own transaction and answer.
+                foreach (var pending in batch)
+                {
+                    await WriteAloneAsync(pending);
+                }
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(p => p.Done.TrySetException(ex));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteAloneAsync(Pending pending)
+    {
+        try
+        {
+            await WriteAsync([pending], pending.Rows.Length);
+            pending.Succeed();
+        }
+        catch (Exception ex)
+        {
+            pending.Done.TrySetException(ex);
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch, int traces)
+    {
+        // Alone, the write continues the request's trace; together, it links every request it carries.
+        using var activity = batch.Count == 1
+            ? ApiTelemetry.Source.StartActivity("trace intake write", ActivityKind.Internal, batch[0].Parent)
+            : ApiTelemetry.Source.StartActivity("trace intake write", ActivityKind.Internal, default(ActivityContext),
+                links: [.. batch.Where(p => p.Parent != default).Select(p => new ActivityLink(p.Parent))]);
+        activity?.SetTag("fluo.intake.requests", batch.Count);
+        activity?.SetTag("fluo.intake.traces", traces);
+
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        foreach (var pending in batch)
+        {
+            foreach (var row in pending.Rows)
+            {
+                var upsert = OutboxCommands.Command(UpsertTrace, row.TraceId);
+                upsert.Parameters.Add(new NpgsqlParameter { Value = row.Document, NpgsqlDbType = NpgsqlDbType.Jsonb });
+                upsert.Parameters.Add(new NpgsqlParameter { Value = row.SpanCount });
+                commands.BatchCommands.Add(upsert);
+                OutboxCommands.AddJob(commands, row.JobId, JobType.TraceAnalysis, row.JobPayload, pending.TraceHeaders);
+            }
+        }
+
+        await commands.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        _signal.Notify();
+        _metrics.TracesAccepted.Add(traces);
+    }
+
+    private sealed record TraceRow(string TraceId, string Document, int SpanCount, Guid JobId, byte[] JobPayload);
+
+    private sealed class Pending(TraceRow[] rows, string? traceHeaders, ActivityContext parent)
+    {
+        public TraceRow[] Rows { get; } = rows;
+
+        public string? TraceHeaders { get; } = traceHeaders;
+
+        public ActivityContext Parent { get; } = parent;
+
+        public TaskCompletionSource<IReadOnlyList<TraceAccepted>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Succeed() => Done.TrySetResult([.. Rows.Select(r => new TraceAccepted(r.TraceId, r.JobId))]);
     }
 }

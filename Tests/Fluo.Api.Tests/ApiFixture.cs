@@ -18,6 +18,7 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     private readonly PostgresFixture _postgres = new();
     private ApiFactory? _factory;
+    private Dictionary<string, string?> _settings = [];
 
     public NatsServer Nats { get; private set; } = null!;
 
@@ -38,14 +39,15 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         Nats = await NatsServer.StartAsync();
         await _postgres.InitializeAsync();
-        _factory = new ApiFactory(new Dictionary<string, string?>
+        _settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:nats"] = Nats.Url,
             ["ConnectionStrings:fluodb"] = _postgres.ConnectionString,
             ["Fluo:Api:BackendTimeout"] = "00:00:02",
             ["Fluo:Api:MaxRequestBytes"] = "65536",
             ["Fluo:Api:SseHeartbeat"] = "00:00:00.200",
-        });
+        };
+        _factory = new ApiFactory(_settings);
         Client = _factory.CreateClient();
         await Services.GetRequiredService<FluoTopologyReady>().WaitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Connection = new NatsConnection(new NatsOpts { Url = Nats.Url, SerializerRegistry = FluoJsonContext.Registry });
@@ -67,6 +69,15 @@ public sealed class ApiFixture : IAsyncLifetime
         await Db.DisposeAsync();
         await Nats.DisposeAsync();
         await _postgres.DisposeAsync();
+    }
+
+    /// <summary>A second Api on the same NATS server and database (its own relay), as a replica behind a load balancer.</summary>
+    public async Task<(HttpClient Client, IAsyncDisposable Replica)> StartReplicaAsync()
+    {
+        var replica = new ApiFactory(_settings);
+        var client = replica.CreateClient();
+        await replica.Services.GetRequiredService<FluoTopologyReady>().WaitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return (client, replica);
     }
 
     public async Task<long> CountAsync(string table, string where = "true")

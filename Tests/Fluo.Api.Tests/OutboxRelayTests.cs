@@ -91,4 +91,33 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(0, await api.CountAsync("outbox", "sent_at < now() - interval '1 hour'"));
         await api.WaitOutboxDrainedAsync();
     }
+
+    [Fact]
+    public async Task Two_api_replicas_relay_the_shared_outbox_and_every_job_is_published_exactly_once()
+    {
+        var (second, replica) = await api.StartReplicaAsync();
+        await using (replica)
+        {
+            using (second)
+            {
+                await api.WaitOutboxDrainedAsync();
+                var before = (await api.JobMessagesAsync()).Count;
+
+                var jobIds = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+                {
+                    using var response = await (i % 2 == 0 ? api.Client : second).PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId())));
+                    Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid().ToString();
+                }));
+
+                await api.WaitOutboxDrainedAsync(TimeSpan.FromSeconds(30));
+                var messages = await api.JobMessagesAsync();
+                Assert.Equal(before + 100, messages.Count);
+                foreach (var jobId in jobIds)
+                {
+                    Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId);
+                }
+            }
+        }
+    }
 }

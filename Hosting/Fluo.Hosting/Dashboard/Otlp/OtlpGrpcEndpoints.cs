@@ -27,22 +27,12 @@ internal static class OtlpGrpcEndpoints
     public static IEndpointRouteBuilder MapOtlpGrpc(this IEndpointRouteBuilder endpoints, TelemetryStore store)
     {
         var max = store.Limits.MaxRequestBytes;
-        endpoints.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", context => ExportAsync(context, ExportTraceServiceRequest.Parser, max, request =>
-        {
-            var (spans, response) = OtlpConverter.Convert(request);
-            store.Add(spans, [], []);
-            return response;
-        }));
-        endpoints.MapPost("/opentelemetry.proto.collector.logs.v1.LogsService/Export", context => ExportAsync(context, ExportLogsServiceRequest.Parser, max, request =>
-        {
-            store.Add([], OtlpConverter.Convert(request), []);
-            return new ExportLogsServiceResponse();
-        }));
-        endpoints.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", context => ExportAsync(context, ExportMetricsServiceRequest.Parser, max, request =>
-        {
-            store.Add([], [], OtlpConverter.Convert(request));
-            return new ExportMetricsServiceResponse();
-        }));
+        endpoints.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+            context => ExportAsync<ExportTraceServiceRequest>(context, ExportTraceServiceRequest.Parser, max, store.Export));
+        endpoints.MapPost("/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+            context => ExportAsync<ExportLogsServiceRequest>(context, ExportLogsServiceRequest.Parser, max, store.Export));
+        endpoints.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+            context => ExportAsync<ExportMetricsServiceRequest>(context, ExportMetricsServiceRequest.Parser, max, store.Export));
         return endpoints;
     }
 

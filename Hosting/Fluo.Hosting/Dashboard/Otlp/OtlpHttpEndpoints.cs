@@ -19,22 +19,9 @@ public static class OtlpHttpEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(store);
         var options = new OtlpHttpOptions { MaxRequestBytes = store.Limits.MaxRequestBytes };
-        endpoints.MapOtlpExport("/v1/traces", ExportTraceServiceRequest.Parser, (request, _) =>
-        {
-            var (spans, response) = OtlpConverter.Convert(request);
-            store.Add(spans, [], []);
-            return ValueTask.FromResult(response);
-        }, options);
-        endpoints.MapOtlpExport("/v1/logs", ExportLogsServiceRequest.Parser, (request, _) =>
-        {
-            store.Add([], OtlpConverter.Convert(request), []);
-            return ValueTask.FromResult(new ExportLogsServiceResponse());
-        }, options);
-        endpoints.MapOtlpExport("/v1/metrics", ExportMetricsServiceRequest.Parser, (request, _) =>
-        {
-            store.Add([], [], OtlpConverter.Convert(request));
-            return ValueTask.FromResult(new ExportMetricsServiceResponse());
-        }, options);
+        endpoints.MapOtlpExport("/v1/traces", ExportTraceServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
+        endpoints.MapOtlpExport("/v1/logs", ExportLogsServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
+        endpoints.MapOtlpExport("/v1/metrics", ExportMetricsServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
         return endpoints;
     }
 }

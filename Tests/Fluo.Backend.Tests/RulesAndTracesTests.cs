@@ -76,4 +76,33 @@ public class RulesAndTracesTests(BackendFixture fixture)
         Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.TracesRecent, new RecentTracesRequest(0))).Code);
         Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.TracesRecent, new RecentTracesRequest(10_001))).Code);
     }
+
+    [Fact]
+    public async Task Traces_recent_pages_large_traces_with_a_cursor_and_every_trace_comes_once_in_order()
+    {
+        var future = DateTimeOffset.UtcNow.AddYears(2);
+        var stored = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            stored.Add((await fixture.Db.TraceAsync(Seed.Trace(spans: 400), receivedAt: future.AddSeconds(i))).TraceId);
+        }
+
+        stored.Reverse();
+        var seen = new List<string>();
+        var pages = 0;
+        TraceCursor? before = null;
+        do
+        {
+            var page = await fixture.Client.AskAsync<RecentTracesRequest, TraceList>(BackendSubjects.TracesRecent, new RecentTracesRequest(12 - seen.Count, before));
+            Assert.NotEmpty(page.Items);
+            seen.AddRange(page.Items.Select(t => t.TraceId));
+            before = page.Next;
+            pages++;
+        }
+        while (before is not null && seen.Count < 12);
+
+        Assert.Equal(stored, seen);
+        Assert.InRange(pages, 2, 12);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.TracesRecent, new RecentTracesRequest(5, new TraceCursor(future, "")))).Code);
+    }
 }

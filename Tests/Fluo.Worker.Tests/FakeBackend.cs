@@ -43,13 +43,24 @@ internal sealed class FakeBackend : IAsyncDisposable
     /// <summary>Subjects that answer only after this delay.</summary>
     public ConcurrentDictionary<string, TimeSpan> Slow { get; } = new();
 
+    /// <summary>Pages of at most <see cref="TracePageSize"/>, as the real Backend pages large traces, so callers must follow the cursor.</summary>
+    public int TracePageSize { get; set; } = 2;
+
+    private TraceList RecentPage(RecentTracesRequest request)
+    {
+        var from = request.Before is { } before ? Traces.FindIndex(t => t.TraceId == before.TraceId) + 1 : 0;
+        var page = Traces.Skip(from).Take(Math.Min(request.Limit, TracePageSize)).ToList();
+        var more = page.Count < request.Limit && from + page.Count < Traces.Count;
+        return new TraceList(page, more ? new TraceCursor(DateTimeOffset.UnixEpoch, page[^1].TraceId) : null);
+    }
+
     public static async Task<FakeBackend> StartAsync(INatsConnection connection)
     {
         var server = await connection.AddServiceAsync(new NatsSvcConfig(BackendSubjects.ServiceName, "0.0.1-test") { QueueGroup = BackendSubjects.QueueGroup });
         var backend = new FakeBackend(server);
         await backend.AddAsync<RuleListRequest, RuleList>(BackendSubjects.RulesList, r => new RuleList([.. backend.Rules.Values.Where(x => !r.EnabledOnly || x.Enabled)]));
         await backend.AddAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecord, backend.Record);
-        await backend.AddAsync<RecentTracesRequest, TraceList>(BackendSubjects.TracesRecent, r => new TraceList([.. backend.Traces.Take(r.Limit)]));
+        await backend.AddAsync<RecentTracesRequest, TraceList>(BackendSubjects.TracesRecent, backend.RecentPage);
         await backend.AddAsync<SignalQuery, SignalPage>(BackendSubjects.SignalsList, q =>
         {
             backend.SignalQueries.Enqueue(q);

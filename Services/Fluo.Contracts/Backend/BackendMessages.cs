@@ -27,13 +27,23 @@ public sealed record RuleList(IReadOnlyList<Rule> Items);
 /// <param name="ReceivedAt">When the API accepted it.</param>
 public sealed record TraceReply(TraceDocument Trace, DateTimeOffset ReceivedAt);
 
-/// <summary>The last <paramref name="Limit"/> stored traces, newest first.</summary>
+/// <summary>Up to <paramref name="Limit"/> stored traces, newest first, older than <paramref name="Before"/> when given.</summary>
 /// <param name="Limit">1..10,000.</param>
-public sealed record RecentTracesRequest(int Limit);
+/// <param name="Before">Where the previous page ended (its <see cref="TraceList.Next"/>).</param>
+public sealed record RecentTracesRequest(int Limit, TraceCursor? Before = null);
+
+/// <summary>A position in the traces, newest first: the trace received at <paramref name="ReceivedAt"/> with <paramref name="TraceId"/>.</summary>
+/// <param name="ReceivedAt">When the trace was received.</param>
+/// <param name="TraceId">Its id (orders traces received at the same instant).</param>
+public sealed record TraceCursor(DateTimeOffset ReceivedAt, string TraceId);
 
 /// <summary>Traces, newest first.</summary>
 /// <param name="Items">The traces.</param>
-public sealed record TraceList(IReadOnlyList<TraceDocument> Items);
+/// <param name="Next">
+/// Set when the page stopped at its size budget before the limit: ask again with <c>Before</c> = this (and the limit
+/// less what came) for the rest. A reply stays well under NATS's maximum payload whatever the limit.
+/// </param>
+public sealed record TraceList(IReadOnlyList<TraceDocument> Items, TraceCursor? Next = null);
 
 /// <summary>A page of signals matching a filter, newest first.</summary>
 /// <param name="Filter">Which signals.</param>

@@ -26,21 +26,31 @@ internal sealed class RuleValidationHandler(BackendClient backend)
         }
 
         var sample = Math.Clamp(job.SampleSize, 1, MaxSampleSize);
-        var traces = await backend.RequestAsync<RecentTracesRequest, TraceList>(BackendSubjects.TracesRecent, new RecentTracesRequest(sample), cancellationToken);
+        var tested = 0;
         var flagged = 0;
         var flaggedIds = new List<string>(MaxFlaggedIds);
-        foreach (var trace in traces.Items)
+        TraceCursor? before = null;
+        do
         {
-            if (compiled.Rule.Evaluate(trace).Violated)
+            // Pages keep each reply within NATS's payload limit; the Backend says where the next one starts.
+            var page = await backend.RequestAsync<RecentTracesRequest, TraceList>(BackendSubjects.TracesRecent, new RecentTracesRequest(sample - tested, before), cancellationToken);
+            foreach (var trace in page.Items)
             {
-                flagged++;
-                if (flaggedIds.Count < MaxFlaggedIds)
+                if (compiled.Rule.Evaluate(trace).Violated)
                 {
-                    flaggedIds.Add(trace.TraceId);
+                    flagged++;
+                    if (flaggedIds.Count < MaxFlaggedIds)
+                    {
+                        flaggedIds.Add(trace.TraceId);
+                    }
                 }
             }
-        }
 
-        return new JobResult(Backtest: new RuleBacktest(true, traces.Items.Count, flagged, flaggedIds, []));
+            tested += page.Items.Count;
+            before = page.Items.Count > 0 ? page.Next : null;
+        }
+        while (before is not null && tested < sample);
+
+        return new JobResult(Backtest: new RuleBacktest(true, tested, flagged, flaggedIds, []));
     }
 }

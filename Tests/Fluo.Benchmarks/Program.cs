@@ -4,7 +4,7 @@ using Fluo.Benchmarks.Ws;
 
 // nats --mode pub|pubsub|req [--n N] [--size S] [--url U] [--repeat K]   -> command-line throughput runner
 // bdn [BenchmarkDotNet args, e.g. --filter '*']                           -> BenchmarkDotNet suite
-// ingest [--seconds S] [--rate R] [--concurrency C]                       -> whole-system HTTP ingest and accept→signal latency
+// ingest [--seconds S] [--rate R] [--concurrency C] [--env K=V]...         -> whole-system HTTP ingest and accept→signal latency
 // ws [--clients N] [--rate R] [--seconds S] [--web-env K=V]...             -> WebSocket fan-out: frames/s, publish→frame latency
 return args.FirstOrDefault() switch
 {
@@ -25,7 +25,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: nats --mode pub|pubsub|req [--n N] [--size S] [--url U] [--repeat K]");
     Console.Error.WriteLine("       bdn [--filter '*'] [other BenchmarkDotNet options]");
-    Console.Error.WriteLine("       ingest [--seconds 10] [--rate 500] [--concurrency 32]");
+    Console.Error.WriteLine("       ingest [--seconds 10] [--rate 500] [--concurrency 32] [--env KEY=VALUE]...");
     Console.Error.WriteLine("       ws [--clients 1000] [--rate 100] [--seconds 10]");
     return 2;
 }

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using Fluo.Contracts;
 using Fluo.Contracts.Signals;
 using Fluo.Hosting;
+using Fluo.Hosting.ApplicationModel;
 using Fluo.Hosting.Testing;
 using Fluo.Nats;
 
@@ -34,6 +35,7 @@ internal static class IngestBench
 
         Console.WriteLine("starting the system (nats, postgres, backend, 2 workers, api)...");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync(Assembly.Load("Fluo.AppHost"), [], ct);
+        ProjectEnv.Apply(args, "--env", builder.Resources.OfType<ProjectResource>());
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
         await app.WaitForAllResourcesHealthyAsync(ct);

@@ -6,6 +6,7 @@ using System.Net.WebSockets;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using Fluo.Benchmarks.Cli;
 using Fluo.Contracts;
 using Fluo.Contracts.Rules;
 using Fluo.Contracts.Signals;
@@ -43,12 +44,7 @@ internal static partial class WsBench
         builder.Configuration["Parameters:web-admin-password"] = Password;
         var web = (ProjectResource)builder.Resources.Single(r => r.Name == "web");
         web.Environment.Add(new EnvironmentEntry("Fluo__Web__MaxConnectionsPerUser", EnvironmentValueKind.Literal, (clients + 10).ToString(CultureInfo.InvariantCulture)));
-        for (var i = Array.IndexOf(args, "--web-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--web-env", i + 1))
-        {
-            // An experiment's runtime knob for the web process, e.g. --web-env DOTNET_gcServer=0.
-            var (key, value) = (args[i + 1].Split('=', 2)[0], args[i + 1].Split('=', 2)[1]);
-            web.Environment.Add(new EnvironmentEntry(key, EnvironmentValueKind.Literal, value));
-        }
+        ProjectEnv.Apply(args, "--web-env", [web]);
 
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);

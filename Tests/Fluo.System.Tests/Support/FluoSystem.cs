@@ -90,13 +90,17 @@ public sealed class FluoSystem : IAsyncDisposable
         return rule.GetProperty("id").GetGuid();
     }
 
-    /// <summary>Polls <c>GET /api/signals?traceId=</c> until <paramref name="expected"/> signals exist (or the token ends).</summary>
+    /// <summary>
+    /// Polls <c>GET /api/signals?traceId=</c> until <paramref name="expected"/> signals exist (or the token ends). A 503
+    /// (the Backend not answering yet, e.g. while it resubscribes after NATS returned) is polled again, as its
+    /// <c>Retry-After</c> asks.
+    /// </summary>
     public async Task<IReadOnlyList<Signal>> WaitForSignalsAsync(string traceId, int expected, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var page = await GetSignalsAsync($"traceId={traceId}", cancellationToken);
-            if (page.Count >= expected)
+            var page = await GetSignalsAsync($"traceId={traceId}", retryUnavailable: true, cancellationToken);
+            if (page is not null && page.Count >= expected)
             {
                 return page;
             }
@@ -106,10 +110,18 @@ public sealed class FluoSystem : IAsyncDisposable
     }
 
     /// <summary>The signals matching a query string, through the API.</summary>
-    public async Task<IReadOnlyList<Signal>> GetSignalsAsync(string query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Signal>> GetSignalsAsync(string query, CancellationToken cancellationToken) =>
+        (await GetSignalsAsync(query, retryUnavailable: false, cancellationToken))!;
+
+    private async Task<IReadOnlyList<Signal>?> GetSignalsAsync(string query, bool retryUnavailable, CancellationToken cancellationToken)
     {
         using var response = await Api.GetAsync($"/api/signals?{query}", cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (retryUnavailable && response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null)
+        {
+            return null;
+        }
+
         Assert.True(response.IsSuccessStatusCode, $"GET /api/signals?{query}: {(int)response.StatusCode} {text}");
         using var body = JsonDocument.Parse(text);
         return body.RootElement.GetProperty("items").Deserialize<List<Signal>>(Json)!;

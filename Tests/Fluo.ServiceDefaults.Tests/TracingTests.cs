@@ -33,8 +33,15 @@ public class TracingTests
         await client.GetStringAsync("/alive");
         await client.GetStringAsync("/api/work");
 
-        // Listeners are process-wide, so the collector also sees the downstream app's spans (and other tests').
+        // Listeners are process-wide, so the collector also sees the downstream app's spans (and other tests'). A
+        // server span ends just after its response is written, so the client can read the body a moment before that.
         var ended = spans.Ended;
+        for (var wait = 0; wait < 100 && !ended.Any(s => s.Kind == ActivityKind.Server && s.DisplayName == "GET /api/work"); wait++)
+        {
+            await Task.Delay(50);
+            ended = spans.Ended;
+        }
+
         var server = Assert.Single(ended, s => s.Kind == ActivityKind.Server && s.DisplayName == "GET /api/work");
         var outgoing = Assert.Single(ended, s => s.Kind == ActivityKind.Client && s.ParentSpanId == server.SpanId);
         Assert.Equal(server.TraceId, outgoing.TraceId);

@@ -86,7 +86,16 @@ public class DataExportTests
         Assert.NotEmpty(progress);
         Assert.All(progress, p => Assert.InRange(p, 0.01, 0.99));
         Assert.Equal(progress.Order(), progress);
-        Assert.Equal(5, bed.Acks.Count(a => a == "+WPI"));
+        // One +WPI per page but the last; a first attempt that failed under load (and was retried) adds its own.
+        var progressAcks = bed.Acks.Count(a => a == "+WPI");
+        if (status.Attempt == 1)
+        {
+            Assert.Equal(5, progressAcks);
+        }
+        else
+        {
+            Assert.True(progressAcks >= 5, $"{progressAcks} +WPI over {status.Attempt} attempts");
+        }
     }
 
     [Fact]

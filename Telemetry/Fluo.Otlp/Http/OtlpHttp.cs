@@ -43,15 +43,10 @@ public static class OtlpHttp
             return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
         }
 
-        byte[] buffer;
-        int length;
+        ArraySegment<byte>? body;
         try
         {
-            (buffer, length) = await ReadBodyAsync(request.Body, gzip, maxBytes, (int)Math.Min(request.ContentLength ?? 0, maxBytes), cancellationToken).ConfigureAwait(false);
-        }
-        catch (BodyTooLargeException)
-        {
-            return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
+            body = await ReadBoundedAsync(request.Body, gzip, maxBytes, (int)Math.Min(request.ContentLength ?? 0, maxBytes), cancellationToken).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {
@@ -63,9 +58,14 @@ public static class OtlpHttp
             return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, $"The gzip body could not be decompressed: {ex.Message}"), encoding);
         }
 
+        if (body is not { } bytes)
+        {
+            return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
+        }
+
         try
         {
-            return OtlpReadResult<TRequest>.Success(OtlpCodec.Decode(buffer.AsSpan(0, length), encoding, parser), encoding);
+            return OtlpReadResult<TRequest>.Success(OtlpCodec.Decode(bytes, encoding, parser), encoding);
         }
         catch (OtlpFormatException ex)
         {
@@ -99,12 +99,23 @@ public static class OtlpHttp
     private static OtlpHttpError TooLarge(int maxBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, $"The body exceeds the receiver's limit of {maxBytes} bytes.");
 
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, bool gzip, int maxBytes, int expected, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <paramref name="body"/> to its end, gunzipping it when <paramref name="gzip"/>, without holding more than one
+    /// byte past <paramref name="maxBytes"/>: null when the (decompressed) content is larger. Bad gzip data throws
+    /// <see cref="InvalidDataException"/>.
+    /// </summary>
+    /// <param name="body">The stream to read; left open.</param>
+    /// <param name="gzip">Whether it is gzip-compressed.</param>
+    /// <param name="maxBytes">The most (decompressed) bytes accepted.</param>
+    /// <param name="expectedBytes">A size hint for the first buffer (e.g. Content-Length), 0 when unknown.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public static async Task<ArraySegment<byte>?> ReadBoundedAsync(Stream body, bool gzip, int maxBytes, int expectedBytes = 0, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(body);
         var source = gzip ? new GZipStream(body, CompressionMode.Decompress, leaveOpen: true) : body;
         try
         {
-            var buffer = new byte[Math.Max(expected, 4096)];
+            var buffer = new byte[Math.Clamp(expectedBytes, 4096, Math.Max(maxBytes, 4096))];
             var length = 0;
             while (true)
             {
@@ -117,13 +128,13 @@ public static class OtlpHttp
                 var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    return (buffer, length);
+                    return new ArraySegment<byte>(buffer, 0, length);
                 }
 
                 length += read;
                 if (length > maxBytes)
                 {
-                    throw new BodyTooLargeException();
+                    return null;
                 }
             }
         }
@@ -135,6 +146,4 @@ public static class OtlpHttp
             }
         }
     }
-
-    private sealed class BodyTooLargeException : Exception;
 }

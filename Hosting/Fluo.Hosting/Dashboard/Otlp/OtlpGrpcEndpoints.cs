@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using Fluo.Hosting.Dashboard.Telemetry;
+using Fluo.Otlp.Http;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -36,7 +36,7 @@ internal static class OtlpGrpcEndpoints
         return endpoints;
     }
 
-    private static async Task ExportAsync<TRequest>(HttpContext context, MessageParser<TRequest> parser, long maxBytes, Func<TRequest, IMessage> export)
+    private static async Task ExportAsync<TRequest>(HttpContext context, MessageParser<TRequest> parser, int maxBytes, Func<TRequest, IMessage> export)
         where TRequest : IMessage<TRequest>
     {
         if (context.Request.ContentType?.StartsWith(GrpcContentType, StringComparison.OrdinalIgnoreCase) != true)
@@ -46,12 +46,11 @@ internal static class OtlpGrpcEndpoints
         }
 
         context.Response.ContentType = GrpcContentType;
-        byte[] body;
+        ArraySegment<byte>? body;
         try
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            body = buffer.ToArray();
+            // The 5-byte frame header rides on top of the message limit.
+            body = await OtlpHttp.ReadBoundedAsync(context.Request.Body, gzip: false, maxBytes + 5, (int)Math.Min(context.Request.ContentLength ?? 0, maxBytes + 5L), context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -59,8 +58,14 @@ internal static class OtlpGrpcEndpoints
             return;
         }
 
-        var (payload, error) = Unframe(body, context.Request.Headers["grpc-encoding"].ToString(), maxBytes);
-        if (payload is null)
+        if (body is not { } framed)
+        {
+            Trailers(context, ResourceExhausted, $"the message is larger than {maxBytes} bytes");
+            return;
+        }
+
+        var (payload, error) = await UnframeAsync(framed, context.Request.Headers["grpc-encoding"].ToString(), maxBytes, context.RequestAborted).ConfigureAwait(false);
+        if (payload is not { } message)
         {
             Trailers(context, error!.Value.Status, error.Value.Message);
             return;
@@ -69,7 +74,7 @@ internal static class OtlpGrpcEndpoints
         TRequest request;
         try
         {
-            request = parser.ParseFrom(payload);
+            request = parser.ParseFrom(message);
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -86,11 +91,12 @@ internal static class OtlpGrpcEndpoints
     }
 
     // A unary call carries exactly one message: flag byte (1 = compressed), big-endian length, bytes.
-    private static (byte[]? Payload, (int Status, string Message)? Error) Unframe(byte[] body, string encoding, long maxBytes)
+    private static async Task<(ArraySegment<byte>? Payload, (int Status, string Message)? Error)> UnframeAsync(
+        ArraySegment<byte> body, string encoding, int maxBytes, CancellationToken cancellationToken)
     {
-        if (body.Length < 5 || BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1)) != body.Length - 5)
+        if (body.Count < 5 || BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1)) != body.Count - 5)
         {
-            return (null, (InvalidArgument, $"expected one length-prefixed message, got {body.Length} bytes"));
+            return (null, (InvalidArgument, $"expected one length-prefixed message, got {body.Count} bytes"));
         }
 
         var payload = body[5..];
@@ -106,20 +112,10 @@ internal static class OtlpGrpcEndpoints
 
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(payload), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = gzip.Read(chunk)) > 0)
-            {
-                output.Write(chunk, 0, read);
-                if (output.Length > maxBytes)
-                {
-                    return (null, (ResourceExhausted, $"the message is larger than {maxBytes} bytes uncompressed"));
-                }
-            }
-
-            return (output.ToArray(), null);
+            using var compressed = new MemoryStream(payload.Array!, payload.Offset, payload.Count, writable: false);
+            return await OtlpHttp.ReadBoundedAsync(compressed, gzip: true, maxBytes, cancellationToken: cancellationToken).ConfigureAwait(false) is { } message
+                ? (message, null)
+                : (null, (ResourceExhausted, $"the message is larger than {maxBytes} bytes uncompressed"));
         }
         catch (InvalidDataException e)
         {

@@ -46,6 +46,7 @@ public static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UserSeeder>());
         builder.Services.AddSingleton<LiveTokens>();
         builder.Services.AddBackendClient<WebOptions>(o => o.BackendTimeout);
+        builder.Services.AddSingleton<LiveMetrics>();
         builder.Services.AddSingleton<LiveHub>();
         builder.Services.AddSingleton<JobBoard>();
         builder.Services.AddSingleton<LiveReplay>();
@@ -60,6 +61,7 @@ public static class Extensions
     public static WebApplication MapWeb(this WebApplication app)
     {
         app.UseStaticFiles();
+        CorkedTransport.Use(app, LiveGateway.Path);
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();

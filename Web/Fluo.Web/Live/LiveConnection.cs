@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Signals;
 using Fluo.Web.Auth;
@@ -9,8 +8,8 @@ using Fluo.Web.Auth;
 namespace Fluo.Web.Live;
 
 /// <summary>
-/// One client WebSocket: a receive loop that parses and answers client frames (one at a time, in order) and a send
-/// loop that drains a bounded queue of frames. Live events reach it through <see cref="Deliver"/>; while a
+/// One client WebSocket: a receive loop that parses and answers client frames (one at a time, in order) and a
+/// <see cref="LiveOutbox"/> of frames to send. Live events reach it through <see cref="Deliver"/>; while a
 /// subscription replays from JetStream, live events for it are buffered and flushed after the replay, skipping
 /// sequences already sent, so a client sees each event once and in order.
 /// </summary>
@@ -24,17 +23,15 @@ public sealed partial class LiveConnection
     private readonly BackendClient _backend;
     private readonly WebOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _outbox;
+    private readonly LiveOutbox _outbox;
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
-    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
-    private string _closeReason = "bye";
     private string? _user;
     private long _windowStart = Environment.TickCount64;
     private int _windowCount;
     private bool _rateErrorSent;
 
-    internal LiveConnection(WebSocket socket, LiveHub hub, LiveReplay replay, LiveTokens tokens, BackendClient backend, WebOptions options, ILogger logger)
+    internal LiveConnection(WebSocket socket, CorkedStream? transport, LiveHub hub, LiveReplay replay, LiveTokens tokens, BackendClient backend, WebOptions options, ILogger logger)
     {
         _socket = socket;
         _hub = hub;
@@ -43,7 +40,7 @@ public sealed partial class LiveConnection
         _backend = backend;
         _options = options;
         _logger = logger;
-        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _outbox = new LiveOutbox(socket, transport, options.SendQueueLength, hub.Metrics, logger);
     }
 
     /// <summary>The authenticated user, if any.</summary>
@@ -54,7 +51,7 @@ public sealed partial class LiveConnection
     {
         _hub.Add(this);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
-        var sender = SendLoopAsync();
+        var sending = WatchOutboxAsync();
         try
         {
             if (cookieUser is not null)
@@ -88,14 +85,26 @@ public sealed partial class LiveConnection
                 Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
             }
 
-            _outbox.Writer.TryComplete();
-            await sender;
+            _outbox.Close(WebSocketCloseStatus.NormalClosure, "bye");
+            try
+            {
+                await sending.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                // The peer stopped reading with frames still queued: drop the connection.
+                _socket.Abort();
+            }
         }
     }
 
-    /// <summary>Queues <paramref name="e"/> for every subscription of this connection it belongs on.</summary>
-    internal void Deliver(LiveEvent e)
+    /// <summary>
+    /// Queues <paramref name="e"/> for every subscription of this connection it belongs on; returns the outbox when
+    /// its drain is for the caller to start (<see cref="LiveOutbox.DrainAll"/>).
+    /// </summary>
+    internal LiveOutbox? Deliver(LiveEvent e)
     {
+        var drain = false;
         lock (_subscriptions)
         {
             foreach (var subscription in _subscriptions.Values)
@@ -112,36 +121,47 @@ public sealed partial class LiveConnection
                 else if (e.Seq > subscription.LastSeq)
                 {
                     subscription.LastSeq = e.Seq;
-                    Send(e.FrameFor(subscription.Channel));
+                    drain |= Queue(e.FrameFor(subscription.Channel));
                 }
             }
         }
+
+        return drain ? _outbox : null;
     }
 
     /// <summary>Ends the connection from the server side with a close frame.</summary>
     internal void CloseWith(WebSocketCloseStatus status, string reason) => Close(status, reason);
 
+    /// <summary>Queues <paramref name="frame"/> and sends it (and what else is queued) from this thread, as far as the socket takes it at once.</summary>
     private void Send(byte[] frame)
     {
-        if (!_outbox.Writer.TryWrite(frame))
+        if (Queue(frame))
         {
-            // The client does not read fast enough: drop it rather than buffer without bound.
-            Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: send queue full");
+            _outbox.Drain();
+        }
+    }
+
+    /// <summary>Queues <paramref name="frame"/>; true when the caller must start the drain.</summary>
+    private bool Queue(byte[] frame)
+    {
+        switch (_outbox.Enqueue(frame))
+        {
+            case Queued.NeedsDrain:
+                return true;
+            case Queued.Full:
+                // The client does not read fast enough: drop it rather than buffer without bound.
+                _hub.Metrics.SlowConsumer();
+                Close(WebSocketCloseStatus.PolicyViolation, "slow consumer: send queue full");
+                return false;
+            default:
+                return false;
         }
     }
 
     private void Close(WebSocketCloseStatus status, string reason)
     {
-        lock (_outbox)
+        if (_outbox.Close(status, reason))
         {
-            if (_closing.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _closeStatus = status;
-            _closeReason = reason;
-            _outbox.Writer.TryComplete();
             // Give the peer a moment to answer our close frame, then stop reading.
             _closing.CancelAfter(TimeSpan.FromSeconds(3));
         }
@@ -150,42 +170,16 @@ public sealed partial class LiveConnection
     private void Fail(string code, string reason, string? channel = null, string? reference = null) =>
         Send(ServerFrames.Error(code, reason, channel, reference));
 
-    private async Task SendLoopAsync()
+    /// <summary>Ends the receive loop once the outbox is done: soon after our close frame (the peer answers it), at once when sending failed.</summary>
+    private async Task WatchOutboxAsync()
     {
-        var closeSent = false;
-        try
+        if (await _outbox.Completion)
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync())
-            {
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            }
-
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
-                closeSent = true;
-            }
+            _closing.CancelAfter(TimeSpan.FromSeconds(3));
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        else
         {
-            LogSendFailed(_logger, ex.Message);
-        }
-        finally
-        {
-            // After our close frame the peer answers with its own, which ends the receive loop; do not wait forever.
-            if (closeSent)
-            {
-                _closing.CancelAfter(TimeSpan.FromSeconds(3));
-            }
-            else
-            {
-                _closing.Cancel();
-            }
-
-            while (_outbox.Reader.TryRead(out _))
-            {
-            }
+            await _closing.CancelAsync();
         }
     }
 
@@ -497,9 +491,6 @@ public sealed partial class LiveConnection
             Fail(ErrorCodes.PublishFailed, ex.Message, channel.Name, frame.Id);
         }
     }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "WebSocket send ended: {Reason}")]
-    private static partial void LogSendFailed(ILogger logger, string reason);
 
     private sealed class Subscription(LiveChannel channel)
     {

@@ -7,10 +7,13 @@ namespace Fluo.Web.Live;
 /// <summary>Maps <c>/ws</c>: the WebSocket gateway.</summary>
 public static class LiveGateway
 {
+    /// <summary>The gateway's path.</summary>
+    public const string Path = "/ws";
+
     /// <summary>Accepts WebSockets at <c>/ws</c>; a browser's auth cookie authenticates the connection at once.</summary>
     public static IEndpointRouteBuilder MapLiveGateway(this IEndpointRouteBuilder app)
     {
-        app.Map("/ws", async (HttpContext http, LiveHub hub, LiveReplay replay, LiveTokens tokens, BackendClient backend,
+        app.Map(Path, async (HttpContext http, LiveHub hub, LiveReplay replay, LiveTokens tokens, BackendClient backend,
             IOptions<WebOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime, INatsConnection nats) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
@@ -32,7 +35,7 @@ public static class LiveGateway
                 KeepAliveInterval = heartbeat,
                 KeepAliveTimeout = heartbeat,
             });
-            var connection = new LiveConnection(socket, hub, replay, tokens, backend, options.Value, loggers.CreateLogger<LiveConnection>());
+            var connection = new LiveConnection(socket, http.Features.Get<CorkedTransport>()?.Stream, hub, replay, tokens, backend, options.Value, loggers.CreateLogger<LiveConnection>());
             var user = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name : null;
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
             await connection.RunAsync(user, stopping.Token);

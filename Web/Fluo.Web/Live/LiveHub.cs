@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 
 namespace Fluo.Web.Live;
@@ -5,9 +6,21 @@ namespace Fluo.Web.Live;
 /// <summary>The connected WebSockets of this replica: per-user connection slots and the fan-out of live events.</summary>
 public sealed class LiveHub
 {
+    private readonly LiveMetrics _metrics;
     private readonly ConcurrentDictionary<LiveConnection, byte> _connections = new();
     private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
     private long _metricsSeq;
+
+    /// <summary>Creates the hub and has <paramref name="metrics"/> observe its connections.</summary>
+    public LiveHub(LiveMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _metrics = metrics;
+        metrics.Observe(this);
+    }
+
+    /// <summary>The gateway's instruments.</summary>
+    internal LiveMetrics Metrics => _metrics;
 
     /// <summary>Connections open now.</summary>
     public int ConnectionCount => _connections.Count;
@@ -67,13 +80,25 @@ public sealed class LiveHub
     public void Publish(LiveEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        var started = Stopwatch.GetTimestamp();
         // Enumerating the dictionary itself is lock-free; .Keys would take every bucket lock and copy a list per event.
+        List<LiveOutbox>? drains = null;
         foreach (var (connection, _) in _connections)
         {
-            connection.Deliver(e);
+            if (connection.Deliver(e) is { } outbox)
+            {
+                (drains ??= new List<LiveOutbox>(_connections.Count)).Add(outbox);
+            }
+        }
+
+        // Frames are queued on every connection first; the sends then run on a few thread-pool items, in parallel.
+        if (drains is not null)
+        {
+            LiveOutbox.DrainAll(drains);
         }
 
         LastSeq[e.Source] = e.Seq;
+        _metrics.FannedOut(started);
     }
 
     /// <summary>

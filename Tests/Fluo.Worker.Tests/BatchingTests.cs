@@ -1,0 +1,110 @@
+using Fluo.Contracts.Backend;
+using Fluo.Contracts.Jobs;
+using Fluo.Contracts.Messaging;
+using Fluo.Contracts.Signals;
+
+namespace Fluo.Worker.Tests;
+
+public class BatchingTests
+{
+    private static TraceAnalysisJob Job(double durationMs) => new(Guid.NewGuid(), Testbed.Trace(("db.query", durationMs)), DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task Concurrent_jobs_reach_the_backend_in_fewer_batch_requests_than_jobs_and_each_succeeds_exactly_once()
+    {
+        await using var bed = await Testbed.StartAsync();
+        bed.Backend!.AddRule("slow query", "span.name == \"db.query\" and span.duration > 500ms");
+        // A Backend a little slow to answer: while one batch is in flight the next gathers.
+        bed.Backend.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(30);
+        bed.Backend.Slow[BackendSubjects.SignalsRecord] = TimeSpan.FromMilliseconds(30);
+        await bed.StartWorkerAsync();
+        var signals = await bed.SignalsConsumerAsync();
+
+        const int Jobs = 150;
+        var jobs = Enumerable.Range(0, Jobs).Select(i => Job(i % 3 == 0 ? 800 : 5)).ToList();
+        foreach (var job in jobs)
+        {
+            await bed.PublishJobAsync(Subjects.TraceAnalysis, job, job.JobId);
+        }
+
+        await Eventually.Async(() => bed.Acks.Count(a => a == "+ACK") >= Jobs, "every job acknowledged");
+        foreach (var job in jobs)
+        {
+            var status = await bed.WaitForStatusAsync(job.JobId, JobState.Succeeded);
+            Assert.Equal(job.Trace.Spans[0].DurationMs > 500 ? 1 : 0, status.Result!.Analysis!.SignalIds.Count);
+        }
+
+        await Task.Delay(300);
+        Assert.Equal(jobs.Select(j => j.JobId).Order(), bed.Backend.Completed.Select(c => c.JobId).Order());
+        Assert.All(bed.Backend.Completed, c => Assert.Equal(JobState.Succeeded, c.State));
+        Assert.Equal(Jobs, bed.Acks.Count);
+        var violating = jobs.Count(j => j.Trace.Spans[0].DurationMs > 500);
+        Assert.Equal(violating, bed.Backend.Recorded.Count);
+        Assert.Equal(violating, (await Testbed.DrainAsync<Signal>(signals)).Select(m => m.Data!.Id).Distinct().Count());
+
+        var completeRequests = bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.JobsCompleteBatch);
+        var recordRequests = bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.SignalsRecordBatch);
+        Assert.InRange(completeRequests, 1, Jobs / 3);
+        Assert.InRange(recordRequests, 1, violating / 2);
+    }
+
+    [Fact]
+    public async Task An_item_the_backend_refuses_fails_only_its_own_job()
+    {
+        await using var bed = await Testbed.StartAsync();
+        bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(100);
+        await bed.StartWorkerAsync();
+
+        var jobs = Enumerable.Range(0, 12).Select(_ => Job(5)).ToList();
+        var refused = jobs[6];
+        bed.Backend.Refused[refused.JobId] = 409;
+        foreach (var job in jobs)
+        {
+            await bed.PublishJobAsync(Subjects.TraceAnalysis, job, job.JobId);
+        }
+
+        var failed = await bed.WaitForStatusAsync(refused.JobId, JobState.Failed);
+        Assert.Contains("injected refusal", failed.Message);
+        Assert.Equal(1, failed.Attempt);
+        foreach (var job in jobs.Where(j => j != refused))
+        {
+            await bed.WaitForStatusAsync(job.JobId, JobState.Succeeded);
+        }
+
+        await Eventually.Async(() => bed.Acks.Count >= jobs.Count, "every job settled");
+        await Task.Delay(300);
+        Assert.Equal(jobs.Count - 1, bed.Acks.Count(a => a == "+ACK"));
+        Assert.Equal(1, bed.Acks.Count(a => a == "+TERM"));
+        Assert.DoesNotContain(bed.Acks, a => a.StartsWith("-NAK", StringComparison.Ordinal));
+        Assert.InRange(bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.JobsCompleteBatch), 2, jobs.Count); // the refused job's failed status went too
+    }
+
+    [Fact]
+    public async Task A_failed_batch_request_retries_every_job_in_it_and_each_succeeds_once_the_backend_answers()
+    {
+        await using var bed = await Testbed.StartAsync();
+        bed.Backend!.Failing[BackendSubjects.JobsCompleteBatch] = 503;
+        await bed.StartWorkerAsync(new Dictionary<string, string?> { ["Fluo:Worker:RetryBaseDelay"] = "00:00:00.200" });
+
+        var jobs = Enumerable.Range(0, 6).Select(_ => Job(5)).ToList();
+        foreach (var job in jobs)
+        {
+            await bed.PublishJobAsync(Subjects.TraceAnalysis, job, job.JobId);
+        }
+
+        await Eventually.Async(() => bed.Acks.Count(a => a.StartsWith("-NAK", StringComparison.Ordinal)) >= jobs.Count, "every job naked");
+        var store = await bed.Kv.GetStoreAsync(FluoTopology.JobsBucket);
+        await Eventually.Async(async () => (await store.GetEntryAsync<JobStatus>(jobs[0].JobId.ToString("N"))).Value?.Message?.Contains("injected failure", StringComparison.Ordinal) == true,
+            "the retry's reason in the job's status");
+        Assert.Empty(bed.Backend.Completed);
+
+        bed.Backend.Failing.Clear();
+        foreach (var job in jobs)
+        {
+            Assert.True((await bed.WaitForStatusAsync(job.JobId, JobState.Succeeded)).Attempt >= 2);
+        }
+
+        Assert.Equal(jobs.Select(j => j.JobId).Order(), bed.Backend.Completed.Select(c => c.JobId).Order());
+        Assert.DoesNotContain(bed.Acks, a => a == "+TERM");
+    }
+}

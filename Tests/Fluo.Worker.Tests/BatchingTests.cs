@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Messaging;
@@ -106,5 +108,48 @@ public class BatchingTests
 
         Assert.Equal(jobs.Select(j => j.JobId).Order(), bed.Backend.Completed.Select(c => c.JobId).Order());
         Assert.DoesNotContain(bed.Acks, a => a == "+TERM");
+    }
+
+    [Fact]
+    public async Task A_lone_request_continues_its_job_s_trace_and_a_shared_one_links_every_job_it_carries()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Fluo.Worker" or "Fluo.Nats",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var bed = await Testbed.StartAsync();
+        bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(200);
+        await bed.StartWorkerAsync();
+
+        var lone = Job(5);
+        await bed.PublishJobAsync(Subjects.TraceAnalysis, lone, lone.JobId);
+        await bed.WaitForStatusAsync(lone.JobId, JobState.Succeeded);
+        var together = Enumerable.Range(0, 8).Select(_ => Job(5)).ToList();
+        foreach (var job in together)
+        {
+            await bed.PublishJobAsync(Subjects.TraceAnalysis, job, job.JobId);
+        }
+
+        foreach (var job in together)
+        {
+            await bed.WaitForStatusAsync(job.JobId, JobState.Succeeded);
+        }
+
+        Activity Process(Guid jobId) => spans.Single(a => a.GetTagItem("fluo.job.id") as string == jobId.ToString("N"));
+        var sends = spans.Where(a => a.Source.Name == "Fluo.Worker" && a.OperationName.StartsWith(BackendSubjects.JobsCompleteBatch, StringComparison.Ordinal)).ToList();
+
+        var loneSend = Assert.Single(sends, a => a.ParentSpanId == Process(lone.JobId).SpanId);
+        Assert.Equal(Process(lone.JobId).TraceId, loneSend.TraceId);
+        Assert.Contains(spans, a => a.Source.Name == "Fluo.Nats" && a.ParentSpanId == loneSend.SpanId); // the request itself
+
+        var contexts = together.Select(j => Process(j.JobId).Context).ToList();
+        var shared = sends.Where(a => a.Links.Count(l => contexts.Contains(l.Context)) > 1).ToList();
+        Assert.NotEmpty(shared);
+        Assert.All(shared, a => Assert.Equal(default, a.ParentSpanId));
+        Assert.All(together, j => Assert.Contains(sends, a => a.ParentSpanId == Process(j.JobId).SpanId || a.Links.Any(l => l.Context == Process(j.JobId).Context)));
     }
 }

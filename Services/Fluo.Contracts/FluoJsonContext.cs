@@ -47,6 +47,10 @@ namespace Fluo.Contracts;
 [JsonSerializable(typeof(ExportChunkRequest))]
 [JsonSerializable(typeof(ExportCompleteRequest))]
 [JsonSerializable(typeof(ExportInfo))]
+[JsonSerializable(typeof(BatchRequest<JobStatus>))]
+[JsonSerializable(typeof(BatchReply<JobRecord>))]
+[JsonSerializable(typeof(BatchRequest<RecordSignalsRequest>))]
+[JsonSerializable(typeof(BatchReply<RecordSignalsReply>))]
 public sealed partial class FluoJsonContext : JsonSerializerContext
 {
     private static NatsJsonContextSerializerRegistry? _registry;

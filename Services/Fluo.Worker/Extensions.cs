@@ -1,3 +1,4 @@
+using Fluo.Worker.Batching;
 using Fluo.Worker.Consuming;
 using Fluo.Worker.Export;
 using Fluo.Worker.Jobs;
@@ -21,6 +22,8 @@ public static class Extensions
         builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddBackendClient<WorkerOptions>(o => o.RequestTimeout);
         builder.Services.AddSingleton<JobStatusStore>();
+        builder.Services.AddSingleton<JobCompletions>();
+        builder.Services.AddSingleton<SignalRecorder>();
         builder.Services.AddSingleton<RuleCache>();
         builder.Services.AddHostedService<RulesChangedListener>();
         builder.Services.AddSingleton<TraceAnalysisHandler>();

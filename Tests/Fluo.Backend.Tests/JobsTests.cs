@@ -46,6 +46,72 @@ public class JobsTests(BackendFixture fixture)
     }
 
     [Fact]
+    public async Task Complete_batch_records_every_good_status_and_gives_each_bad_one_its_own_error()
+    {
+        var (a, b, done) = (await fixture.Db.JobAsync(JobType.TraceAnalysis, "running"), await fixture.Db.JobAsync(JobType.TraceAnalysis, "running"), await fixture.Db.JobAsync(JobType.TraceAnalysis, "succeeded"));
+        var unknown = Guid.NewGuid();
+        var batch = new BatchRequest<JobStatus>(
+        [
+            Status(a, JobType.TraceAnalysis, JobState.Succeeded),
+            Status(unknown, JobType.TraceAnalysis, JobState.Failed),
+            Status(done, JobType.TraceAnalysis, JobState.Running),
+            Status(b, JobType.DataExport, JobState.Succeeded),
+            Status(b, JobType.TraceAnalysis, JobState.Failed) with { Progress = 2 },
+            Status(b, JobType.TraceAnalysis, JobState.Dead),
+        ]);
+
+        var reply = await fixture.Client.AskAsync<BatchRequest<JobStatus>, BatchReply<JobRecord>>(BackendSubjects.JobsCompleteBatch, batch);
+
+        Assert.Equal(batch.Items.Count, reply.Items.Count);
+        Assert.Equal((a, JobState.Succeeded), (reply.Items[0].Value!.JobId, reply.Items[0].Value!.State));
+        Assert.Equal([404, 409, 409, 400], reply.Items.Skip(1).Take(4).Select(o => o.Error!.Code));
+        Assert.All(reply.Items.Skip(1).Take(4), o => Assert.Null(o.Value));
+        Assert.Contains("does not exist", reply.Items[1].Error!.Message);
+        Assert.Contains("already succeeded", reply.Items[2].Error!.Message);
+        Assert.Contains("is a trace_analysis job", reply.Items[3].Error!.Message);
+        Assert.Equal(JobState.Dead, reply.Items[5].Value!.State);
+        Assert.Equal(JobState.Succeeded, (await fixture.Client.AskAsync<IdRequest, JobRecord>(BackendSubjects.JobsGet, new IdRequest(a))).State);
+        Assert.Equal(JobState.Dead, (await fixture.Client.AskAsync<IdRequest, JobRecord>(BackendSubjects.JobsGet, new IdRequest(b))).State);
+        Assert.Equal(JobState.Succeeded, (await fixture.Client.AskAsync<IdRequest, JobRecord>(BackendSubjects.JobsGet, new IdRequest(done))).State);
+
+        // The same batch again: the final states are recorded again, the refusals stay refusals.
+        var again = await fixture.Client.AskAsync<BatchRequest<JobStatus>, BatchReply<JobRecord>>(BackendSubjects.JobsCompleteBatch, batch);
+        Assert.Equal(reply.Items.Select(o => o.Error?.Code), again.Items.Select(o => o.Error?.Code));
+        Assert.Equal(JobState.Succeeded, again.Items[0].Value!.State);
+    }
+
+    [Fact]
+    public async Task Complete_batch_refuses_a_batch_without_items_or_with_too_many_and_answers_an_empty_item_alone()
+    {
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.JobsCompleteBatch, "{}")).Code);
+        var many = new BatchRequest<JobStatus>([.. Enumerable.Range(0, 1_001).Select(_ => Status(Guid.NewGuid(), JobType.TraceAnalysis, JobState.Failed))]);
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.JobsCompleteBatch, many)).Code);
+
+        var id = await fixture.Db.JobAsync(JobType.RuleValidation, "running");
+        var json = "{\"items\":[null," + System.Text.Json.JsonSerializer.Serialize(Status(id, JobType.RuleValidation, JobState.Failed), Fluo.Contracts.FluoJsonContext.Default.JobStatus) + "]}";
+        var reply = await fixture.Client.AskAsync<string, BatchReply<JobRecord>>(BackendSubjects.JobsCompleteBatch, json);
+        Assert.Equal(400, reply.Items[0].Error!.Code);
+        Assert.Equal(JobState.Failed, reply.Items[1].Value!.State);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_batches_over_the_same_jobs_all_complete()
+    {
+        // Batches list the same jobs in different orders; the Backend locks them in one order, so none deadlocks.
+        var ids = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await fixture.Db.JobAsync(JobType.TraceAnalysis, "running"));
+        }
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(n =>
+            fixture.Client.AskAsync<BatchRequest<JobStatus>, BatchReply<JobRecord>>(BackendSubjects.JobsCompleteBatch,
+                new BatchRequest<JobStatus>([.. (n % 2 == 0 ? ids : Enumerable.Reverse(ids)).Select(id => Status(id, JobType.TraceAnalysis, JobState.Succeeded))]))));
+
+        Assert.All(replies.SelectMany(r => r.Items), o => Assert.Equal(JobState.Succeeded, o.Value!.State));
+    }
+
+    [Fact]
     public async Task List_returns_newest_first_optionally_in_one_state_within_the_limit()
     {
         var future = DateTimeOffset.UtcNow.AddYears(2);

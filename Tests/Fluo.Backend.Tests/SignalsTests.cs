@@ -15,6 +15,9 @@ public class SignalsTests(BackendFixture fixture)
     private Task<RecordSignalsReply> RecordAsync(Guid jobId, string traceId, params Violation[] violations) =>
         fixture.Client.AskAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecord, new RecordSignalsRequest(jobId, traceId, violations));
 
+    private Task<BatchReply<RecordSignalsReply>> RecordBatchAsync(BatchRequest<RecordSignalsRequest> batch) =>
+        fixture.Client.AskAsync<BatchRequest<RecordSignalsRequest>, BatchReply<RecordSignalsReply>>(BackendSubjects.SignalsRecordBatch, batch);
+
     private Task<Signal> SetStatusAsync(Guid id, SignalStatus status, string by = "ops@example.com") =>
         fixture.Client.AskAsync<ResolveSignalRequest, Signal>(BackendSubjects.SignalsSetStatus, new ResolveSignalRequest(id, status, by));
 
@@ -71,6 +74,61 @@ public class SignalsTests(BackendFixture fixture)
 
         var none = await RecordAsync(Guid.NewGuid(), Seed.NewTraceId());
         Assert.Equal((0, 0), (none.Created, none.Signals.Count));
+    }
+
+    [Fact]
+    public async Task Record_batch_records_each_job_once_gives_a_bad_item_its_400_and_a_repeat_returns_the_same_signals()
+    {
+        var (slow, errors) = (Guid.NewGuid(), Guid.NewGuid());
+        var (one, two, none) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var batch = new BatchRequest<RecordSignalsRequest>(
+        [
+            new(one, Seed.NewTraceId(), [Violation(slow, "slow", Severity.Warning), Violation(errors, "errors", Severity.Critical)]),
+            new(Guid.NewGuid(), "", [Violation(slow)]),
+            new(two, Seed.NewTraceId(), [Violation(errors, "errors")]),
+            new(none, Seed.NewTraceId(), []),
+            new(Guid.NewGuid(), Seed.NewTraceId(), [Violation(slow), Violation(slow)]),
+        ]);
+
+        var first = await RecordBatchAsync(batch);
+        var second = await RecordBatchAsync(batch);
+
+        Assert.Equal([2, 0, 1, 0, 0], first.Items.Select(o => o.Value?.Created ?? 0));
+        Assert.Equal([null, 400, null, null, 400], first.Items.Select(o => o.Error?.Code));
+        Assert.Equal([slow, errors], first.Items[0].Value!.Signals.Select(s => s.RuleId));
+        Assert.Equal(batch.Items[0].TraceId, first.Items[0].Value!.Signals[0].TraceId);
+        Assert.Equal(Severity.Critical, first.Items[0].Value!.Signals[1].Severity);
+        Assert.Equal(two, first.Items[2].Value!.Signals.Single().JobId);
+        Assert.Empty(first.Items[3].Value!.Signals);
+
+        Assert.Equal([0, 0, 0, 0, 0], second.Items.Select(o => o.Value?.Created ?? 0));
+        Assert.Equal(first.Items.Select(o => o.Value?.Signals.Select(s => s.Id).ToList()), second.Items.Select(o => o.Value?.Signals.Select(s => s.Id).ToList()));
+        Assert.Equal(3, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM signals WHERE job_id = ANY(@jobs)", ("jobs", new[] { one, two, none })));
+
+        // The single endpoint sees what the batch recorded.
+        var single = await RecordAsync(one, batch.Items[0].TraceId, [.. batch.Items[0].Violations]);
+        Assert.Equal(0, single.Created);
+        Assert.Equal(first.Items[0].Value!.Signals.Select(s => s.Id), single.Signals.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Record_batch_writes_the_others_when_the_database_refuses_one_item()
+    {
+        // PostgreSQL text cannot hold NUL: the whole batch is refused, then each item is written on its own.
+        var (good, bad, alsoGood) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var reply = await RecordBatchAsync(new BatchRequest<RecordSignalsRequest>(
+        [
+            new(good, Seed.NewTraceId(), [Violation(Guid.NewGuid())]),
+            new(bad, Seed.NewTraceId(), [Violation(Guid.NewGuid(), "nul\0name")]),
+            new(alsoGood, Seed.NewTraceId(), [Violation(Guid.NewGuid())]),
+        ]));
+
+        Assert.Equal([1, 0, 1], reply.Items.Select(o => o.Value?.Created ?? 0));
+        Assert.Equal(400, reply.Items[1].Error!.Code);
+        Assert.Equal(2, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM signals WHERE job_id = ANY(@jobs)", ("jobs", new[] { good, bad, alsoGood })));
+
+        // The single endpoint answers the same item the same way.
+        Assert.Equal(400, (await fixture.Client.FailAsync(BackendSubjects.SignalsRecord, new RecordSignalsRequest(bad, Seed.NewTraceId(), [Violation(Guid.NewGuid(), "nul\0name")]))).Code);
     }
 
     [Fact]

@@ -37,10 +37,19 @@ internal sealed class FakeBackend : IAsyncDisposable
 
     public int RecordCalls;
 
-    /// <summary>Subjects that answer with this service error code instead of working.</summary>
+    /// <summary>Requests received per batch subject.</summary>
+    public ConcurrentDictionary<string, int> BatchRequests { get; } = new();
+
+    /// <summary>Jobs whose items the batch endpoints refuse with this code (the other items of the batch work).</summary>
+    public ConcurrentDictionary<Guid, int> Refused { get; } = new();
+
+    /// <summary>
+    /// Subjects that answer with this service error code instead of working. A single endpoint's subject fails each of
+    /// its items in a batch request; a batch subject fails the whole request.
+    /// </summary>
     public ConcurrentDictionary<string, int> Failing { get; } = new();
 
-    /// <summary>Subjects that answer only after this delay.</summary>
+    /// <summary>Subjects that answer only after this delay (a single endpoint's subject delays its batch requests too).</summary>
     public ConcurrentDictionary<string, TimeSpan> Slow { get; } = new();
 
     /// <summary>Pages of at most <see cref="TracePageSize"/>, as the real Backend pages large traces, so callers must follow the cursor.</summary>
@@ -77,11 +86,9 @@ internal sealed class FakeBackend : IAsyncDisposable
             backend.ExportsCompleted.Enqueue(c);
             return new ExportInfo(c.ExportId, Guid.Empty, "csv", new SignalFilter(), true, c.Chunks, c.Rows, c.Bytes, DateTimeOffset.UtcNow);
         });
-        await backend.AddAsync<JobStatus, JobRecord>(BackendSubjects.JobsComplete, s =>
-        {
-            backend.Completed.Enqueue(s);
-            return new JobRecord(s.JobId, s.Type, s.State, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "jobs.x", s);
-        });
+        await backend.AddAsync<JobStatus, JobRecord>(BackendSubjects.JobsComplete, backend.Complete);
+        await backend.AddBatchAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecordBatch, BackendSubjects.SignalsRecord, r => r.JobId, backend.Record);
+        await backend.AddBatchAsync<JobStatus, JobRecord>(BackendSubjects.JobsCompleteBatch, BackendSubjects.JobsComplete, s => s.JobId, backend.Complete);
         await connection.PingAsync();
         return backend;
     }
@@ -91,6 +98,12 @@ internal sealed class FakeBackend : IAsyncDisposable
         var rule = new Rule(Guid.NewGuid(), name, severity, enabled, expression, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 1);
         Rules[rule.Id] = rule;
         return rule;
+    }
+
+    private JobRecord Complete(JobStatus status)
+    {
+        Completed.Enqueue(status);
+        return new JobRecord(status.JobId, status.Type, status.State, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "jobs.x", status);
     }
 
     private RecordSignalsReply Record(RecordSignalsRequest request)
@@ -119,6 +132,29 @@ internal sealed class FakeBackend : IAsyncDisposable
             }
 
             await msg.ReplyAsync(handle(msg.Data!));
+        }, subject.Replace('.', '-'), subject);
+
+    /// <summary>A batch endpoint answering each item as the single endpoint <paramref name="single"/> would, honouring its injected failures.</summary>
+    private ValueTask AddBatchAsync<TItem, TResult>(string subject, string single, Func<TItem, Guid> jobOf, Func<TItem, TResult> handle)
+        where TResult : class =>
+        _server.AddEndpointAsync<BatchRequest<TItem>>(async msg =>
+        {
+            BatchRequests.AddOrUpdate(subject, 1, (_, n) => n + 1);
+            if (Failing.TryGetValue(subject, out var whole))
+            {
+                throw new NatsSvcEndpointException(whole, $"injected failure on {subject}");
+            }
+
+            if (Slow.TryGetValue(single, out var delay))
+            {
+                await Task.Delay(delay);
+            }
+
+            var outcomes = msg.Data!.Items.Select(item =>
+                Failing.TryGetValue(single, out var code) ? new BatchOutcome<TResult>(Error: new BatchError(code, $"injected failure on {single}"))
+                : Refused.TryGetValue(jobOf(item), out var refused) ? new BatchOutcome<TResult>(Error: new BatchError(refused, $"injected refusal of job {jobOf(item)}"))
+                : new BatchOutcome<TResult>(handle(item))).ToList();
+            await msg.ReplyAsync(new BatchReply<TResult>(outcomes));
         }, subject.Replace('.', '-'), subject);
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();

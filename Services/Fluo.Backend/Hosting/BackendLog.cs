@@ -17,4 +17,7 @@ internal static partial class BackendLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Reply of {Endpoint} too large ({Size} bytes, server limit {Limit})")]
     public static partial void ReplyTooLarge(ILogger logger, string endpoint, long size, long limit);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "The database refused item {Index} of a batch on its own")]
+    public static partial void BatchItemFailed(ILogger logger, Exception exception, int index);
 }

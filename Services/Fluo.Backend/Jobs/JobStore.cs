@@ -8,7 +8,7 @@ using Npgsql;
 namespace Fluo.Backend.Jobs;
 
 /// <summary>Reads the jobs the Api records and records the state workers finish them in.</summary>
-internal sealed class JobStore(NpgsqlDataSource dataSource)
+internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> logger)
 {
     /// <summary>The largest <see cref="JobListRequest.Limit"/>.</summary>
     public const int MaxList = 500;
@@ -50,7 +50,14 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
     /// jobs.complete: records the state (and the status document) a worker reports. A finished job does not go back
     /// to queued or running (409), a status for another kind of job is refused (409), an unknown job is 404.
     /// </summary>
-    public async Task<JobRecord> CompleteAsync(JobStatus status, CancellationToken cancellationToken)
+    public Task<JobRecord> CompleteAsync(JobStatus status, CancellationToken cancellationToken) =>
+        BackendBatches.SingleAsync(CompleteBatchAsync(new BatchRequest<JobStatus>([status]), cancellationToken));
+
+    /// <summary>jobs.complete.batch: <see cref="CompleteAsync"/> for each status, in one round trip and one transaction, an outcome per status.</summary>
+    public Task<BatchReply<JobRecord>> CompleteBatchAsync(BatchRequest<JobStatus> request, CancellationToken cancellationToken) =>
+        BackendBatches.RunAsync<JobStatus, JobRecord>(request, Check, CompleteAllAsync, logger, cancellationToken);
+
+    private static void Check(JobStatus status)
     {
         BackendError.CheckId(status.JobId, "jobId");
         BackendError.CheckDefined(status.Type, "type");
@@ -59,34 +66,74 @@ internal sealed class JobStore(NpgsqlDataSource dataSource)
         {
             throw BackendError.BadRequest($"progress must be between 0 and 1, not {status.Progress}.");
         }
+    }
 
-        // One round trip when the change is allowed: the conditions are in the UPDATE itself, which re-checks them
-        // on the newest row version if a concurrent writer got there first. Only a refused change reads the row to explain.
-        await using (var update = dataSource.Command(
-            $"UPDATE jobs SET state = @state, status = @status, updated_at = now() " +
-            $"WHERE id = @id AND type = @type AND (@final OR state <> ALL(@finals)) RETURNING {Columns}",
-            ("id", status.JobId), ("type", DbNames.Of(status.Type)), ("state", DbNames.Of(status.State)), ("final", DbNames.IsFinal(status.State)), ("finals", DbNames.FinalStates)))
+    private async Task<BatchOutcome<JobRecord>[]> CompleteAllAsync(IReadOnlyList<JobStatus> statuses, CancellationToken cancellationToken)
+    {
+        // One round trip for all when the changes are allowed: the conditions are in each UPDATE, which re-checks them
+        // on the newest row version if a concurrent writer got there first. In job id order, so that batches touching
+        // the same jobs lock them in the same order. Only refused changes read their rows to explain.
+        var order = Enumerable.Range(0, statuses.Count).OrderBy(i => statuses[i].JobId).ToArray();
+        var outcomes = new BatchOutcome<JobRecord>[statuses.Count];
+        await using (var batch = dataSource.CreateBatch())
         {
-            update.Parameters.Add(DataSourceExtensions.Jsonb("status", status, FluoJsonContext.Default.JobStatus));
-            await using var reader = await update.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            foreach (var i in order)
             {
-                return Read(reader);
+                var status = statuses[i];
+                var update = new NpgsqlBatchCommand(
+                    $"UPDATE jobs SET state = @state, status = @status, updated_at = now() " +
+                    $"WHERE id = @id AND type = @type AND (@final OR state <> ALL(@finals)) RETURNING {Columns}");
+                update.Parameters.AddWithValue("id", status.JobId);
+                update.Parameters.AddWithValue("type", DbNames.Of(status.Type));
+                update.Parameters.AddWithValue("state", DbNames.Of(status.State));
+                update.Parameters.AddWithValue("final", DbNames.IsFinal(status.State));
+                update.Parameters.AddWithValue("finals", DbNames.FinalStates);
+                update.Parameters.Add(DataSourceExtensions.Jsonb("status", status, FluoJsonContext.Default.JobStatus));
+                batch.BatchCommands.Add(update);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            foreach (var i in order)
+            {
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    outcomes[i] = new BatchOutcome<JobRecord>(Read(reader));
+                }
+
+                await reader.NextResultAsync(cancellationToken);
             }
         }
 
-        await using var current = dataSource.Command("SELECT type, state FROM jobs WHERE id = @id", ("id", status.JobId));
-        await using var row = await current.ExecuteReaderAsync(cancellationToken);
-        if (!await row.ReadAsync(cancellationToken))
+        var refused = Enumerable.Range(0, statuses.Count).Where(i => outcomes[i] is null).ToList();
+        if (refused.Count > 0)
         {
-            throw BackendError.NotFound($"Job {status.JobId} does not exist.");
+            await ExplainAsync(statuses, refused, outcomes, cancellationToken);
         }
 
-        var type = DbNames.JobTypeOf(row.GetString(0));
-        var state = DbNames.JobStateOf(row.GetString(1));
-        throw type != status.Type
-            ? BackendError.Conflict($"Job {status.JobId} is a {DbNames.Of(type)} job, not {DbNames.Of(status.Type)}.")
-            : BackendError.Conflict($"Job {status.JobId} is already {DbNames.Of(state)}; it cannot become {DbNames.Of(status.State)}.");
+        return outcomes;
+    }
+
+    private async Task ExplainAsync(IReadOnlyList<JobStatus> statuses, List<int> refused, BatchOutcome<JobRecord>[] outcomes, CancellationToken cancellationToken)
+    {
+        var current = new Dictionary<Guid, (JobType Type, JobState State)>();
+        await using (var command = dataSource.Command("SELECT id, type, state FROM jobs WHERE id = ANY(@ids)", ("ids", refused.Select(i => statuses[i].JobId).Distinct().ToArray())))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                current[reader.GetGuid(0)] = (DbNames.JobTypeOf(reader.GetString(1)), DbNames.JobStateOf(reader.GetString(2)));
+            }
+        }
+
+        foreach (var i in refused)
+        {
+            var status = statuses[i];
+            outcomes[i] = BackendBatches.Failed<JobRecord>(!current.TryGetValue(status.JobId, out var row)
+                ? BackendError.NotFound($"Job {status.JobId} does not exist.")
+                : row.Type != status.Type
+                    ? BackendError.Conflict($"Job {status.JobId} is a {DbNames.Of(row.Type)} job, not {DbNames.Of(status.Type)}.")
+                    : BackendError.Conflict($"Job {status.JobId} is already {DbNames.Of(row.State)}; it cannot become {DbNames.Of(status.State)}."));
+        }
     }
 
     private static JobRecord Read(NpgsqlDataReader reader) => new(

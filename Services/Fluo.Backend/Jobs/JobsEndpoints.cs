@@ -12,5 +12,6 @@ internal static class JobsEndpoints
         await endpoints.MapAsync<IdRequest, JobRecord>(BackendSubjects.JobsGet, jobs.GetAsync, cancellationToken: cancellationToken);
         await endpoints.MapAsync<JobListRequest, JobList>(BackendSubjects.JobsList, jobs.ListAsync, () => new JobListRequest(), cancellationToken);
         await endpoints.MapAsync<JobStatus, JobRecord>(BackendSubjects.JobsComplete, jobs.CompleteAsync, cancellationToken: cancellationToken);
+        await endpoints.MapAsync<BatchRequest<JobStatus>, BatchReply<JobRecord>>(BackendSubjects.JobsCompleteBatch, jobs.CompleteBatchAsync, cancellationToken: cancellationToken);
     }
 }

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Fluo.Backend.Signals;
 
 /// <summary>Records the signals trace analysis raises and answers the queries about them.</summary>
-internal sealed class SignalStore(NpgsqlDataSource dataSource)
+internal sealed class SignalStore(NpgsqlDataSource dataSource, ILogger<SignalStore> logger)
 {
     /// <summary>The largest page.</summary>
     public const int MaxPage = 1_000;
@@ -17,7 +17,14 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource)
     /// signals.record: inserts one open signal per violation unless the job already recorded one for that rule, and
     /// returns the job's signals for those rules, so a repeated call returns the same ids with <c>Created</c> 0.
     /// </summary>
-    public async Task<RecordSignalsReply> RecordAsync(RecordSignalsRequest request, CancellationToken cancellationToken)
+    public Task<RecordSignalsReply> RecordAsync(RecordSignalsRequest request, CancellationToken cancellationToken) =>
+        BackendBatches.SingleAsync(RecordBatchAsync(new BatchRequest<RecordSignalsRequest>([request]), cancellationToken));
+
+    /// <summary>signals.record.batch: <see cref="RecordAsync"/> for each job, in one round trip and one transaction, an outcome per job.</summary>
+    public Task<BatchReply<RecordSignalsReply>> RecordBatchAsync(BatchRequest<RecordSignalsRequest> request, CancellationToken cancellationToken) =>
+        BackendBatches.RunAsync<RecordSignalsRequest, RecordSignalsReply>(request, Check, RecordAllAsync, logger, cancellationToken);
+
+    private static void Check(RecordSignalsRequest request)
     {
         BackendError.CheckId(request.JobId, "jobId");
         if (string.IsNullOrWhiteSpace(request.TraceId))
@@ -36,21 +43,30 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource)
             BackendError.CheckDefined(violation.Severity, "severity");
         }
 
-        var ruleIds = violations.Select(v => v.RuleId).ToArray();
-        if (ruleIds.Distinct().Count() != ruleIds.Length)
+        if (violations.Select(v => v.RuleId).Distinct().Count() != violations.Count)
         {
             throw BackendError.BadRequest("A rule can be violated only once per job.");
         }
+    }
 
-        if (ruleIds.Length == 0)
+    private async Task<BatchOutcome<RecordSignalsReply>[]> RecordAllAsync(IReadOnlyList<RecordSignalsRequest> requests, CancellationToken cancellationToken)
+    {
+        // In (job, rule) order, so that batches recording the same jobs take the unique keys' locks in the same order.
+        var rows = requests
+            .SelectMany((request, item) => (request.Violations ?? []).Select(violation => (Item: item, Request: request, Violation: violation)))
+            .OrderBy(r => r.Request.JobId).ThenBy(r => r.Violation.RuleId)
+            .ToList();
+        var outcomes = new BatchOutcome<RecordSignalsReply>[requests.Count];
+        if (rows.Count == 0)
         {
-            return new RecordSignalsReply([], 0);
+            Array.Fill(outcomes, new BatchOutcome<RecordSignalsReply>(new RecordSignalsReply([], 0)));
+            return outcomes;
         }
 
-        // One round trip, one implicit transaction: the inserts, then the job's signals for these rules (which a
+        // One round trip, one implicit transaction: the inserts, then the jobs' signals for these rules (which a
         // concurrent or earlier call may have inserted: ON CONFLICT waits for it and then keeps its row).
         await using var batch = dataSource.CreateBatch();
-        foreach (var violation in violations)
+        foreach (var (_, request, violation) in rows)
         {
             var insert = new NpgsqlBatchCommand(
                 "INSERT INTO signals (id, rule_id, rule_name, trace_id, job_id, offending_span_ids, severity, status) " +
@@ -65,29 +81,36 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource)
             batch.BatchCommands.Add(insert);
         }
 
-        var select = new NpgsqlBatchCommand($"SELECT {SignalRows.Columns} FROM signals WHERE job_id = @jobId AND rule_id = ANY(@ruleIds)");
-        select.Parameters.AddWithValue("jobId", request.JobId);
-        select.Parameters.AddWithValue("ruleIds", ruleIds);
+        var select = new NpgsqlBatchCommand($"SELECT {SignalRows.Columns} FROM signals WHERE (job_id, rule_id) IN (SELECT j, r FROM unnest(@jobIds, @ruleIds) AS k(j, r))");
+        select.Parameters.AddWithValue("jobIds", rows.Select(r => r.Request.JobId).ToArray());
+        select.Parameters.AddWithValue("ruleIds", rows.Select(r => r.Violation.RuleId).ToArray());
         batch.BatchCommands.Add(select);
 
-        var signals = new List<Signal>(ruleIds.Length);
+        var signals = new Dictionary<(Guid Job, Guid Rule), Signal>(rows.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                signals.Add(SignalRows.Read(reader));
+                var signal = SignalRows.Read(reader);
+                signals[(signal.JobId, signal.RuleId)] = signal;
             }
         }
 
-        var created = 0;
-        for (var i = 0; i < ruleIds.Length; i++)
+        var created = new int[requests.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
-            created += batch.BatchCommands[i].RecordsAffected;
+            created[rows[i].Item] += batch.BatchCommands[i].RecordsAffected;
         }
 
-        // In the order of the request's violations.
-        signals.Sort((a, b) => Array.IndexOf(ruleIds, a.RuleId).CompareTo(Array.IndexOf(ruleIds, b.RuleId)));
-        return new RecordSignalsReply(signals, created);
+        // Each job's signals in the order of its violations.
+        for (var item = 0; item < requests.Count; item++)
+        {
+            var request = requests[item];
+            var recorded = (request.Violations ?? []).Select(v => signals[(request.JobId, v.RuleId)]).ToList();
+            outcomes[item] = new BatchOutcome<RecordSignalsReply>(new RecordSignalsReply(recorded, created[item]));
+        }
+
+        return outcomes;
     }
 
     /// <summary>signals.get: one signal by id.</summary>

@@ -13,6 +13,7 @@ internal static class SignalsEndpoints
         await endpoints.MapAsync<IdRequest, Signal>(BackendSubjects.SignalsGet, signals.GetAsync, cancellationToken: cancellationToken);
         await endpoints.MapAsync<ResolveSignalRequest, Signal>(BackendSubjects.SignalsSetStatus, status.SetStatusAsync, cancellationToken: cancellationToken);
         await endpoints.MapAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecord, signals.RecordAsync, cancellationToken: cancellationToken);
+        await endpoints.MapAsync<BatchRequest<RecordSignalsRequest>, BatchReply<RecordSignalsReply>>(BackendSubjects.SignalsRecordBatch, signals.RecordBatchAsync, cancellationToken: cancellationToken);
         await endpoints.MapAsync<SignalCountsRequest, SignalCounts>(BackendSubjects.SignalsCounts, signals.CountsAsync, () => new SignalCountsRequest(), cancellationToken);
     }
 }

@@ -139,3 +139,26 @@ public sealed record ExportCompleteRequest(Guid ExportId, int Chunks, long Rows,
 /// <param name="Bytes">Total size.</param>
 /// <param name="CreatedAt">When it was asked for.</param>
 public sealed record ExportInfo(Guid ExportId, Guid JobId, string Format, SignalFilter Filter, bool Completed, int Chunks, long Rows, long Bytes, DateTimeOffset CreatedAt);
+
+/// <summary>Several items for a batch endpoint (<c>*.batch</c>): the Backend handles them in one round trip to its database.</summary>
+/// <typeparam name="TItem">The single endpoint's request.</typeparam>
+/// <param name="Items">The items, at most 1,000.</param>
+public sealed record BatchRequest<TItem>(IReadOnlyList<TItem> Items);
+
+/// <summary>A batch endpoint's answer: one outcome per item, in the order of the request's items.</summary>
+/// <typeparam name="TResult">The single endpoint's reply.</typeparam>
+/// <param name="Items">The outcomes.</param>
+public sealed record BatchReply<TResult>(IReadOnlyList<BatchOutcome<TResult>> Items)
+    where TResult : class;
+
+/// <summary>What became of one item of a batch: exactly one of <paramref name="Value"/> and <paramref name="Error"/> is set.</summary>
+/// <typeparam name="TResult">The single endpoint's reply.</typeparam>
+/// <param name="Value">The reply the single endpoint would have given.</param>
+/// <param name="Error">The service error the single endpoint would have answered with (this item only).</param>
+public sealed record BatchOutcome<TResult>(TResult? Value = null, BatchError? Error = null)
+    where TResult : class;
+
+/// <summary>One item's service error in a batch reply.</summary>
+/// <param name="Code">The code the single endpoint would have answered with (400, 404, 409, 500).</param>
+/// <param name="Message">What was wrong.</param>
+public sealed record BatchError(int Code, string Message);

@@ -40,6 +40,12 @@ public static class BackendSubjects
     /// <summary><see cref="RecordSignalsRequest"/> → <see cref="RecordSignalsReply"/>; idempotent per (job, rule).</summary>
     public const string SignalsRecord = Prefix + ".signals.record";
 
+    /// <summary>
+    /// <see cref="BatchRequest{TItem}"/> of <see cref="RecordSignalsRequest"/> → <see cref="BatchReply{TResult}"/> of
+    /// <see cref="RecordSignalsReply"/>: <see cref="SignalsRecord"/> for many jobs in one database round trip, an outcome per item.
+    /// </summary>
+    public const string SignalsRecordBatch = Prefix + ".signals.record.batch";
+
     /// <summary><see cref="SignalCountsRequest"/> → <see cref="SignalCounts"/>.</summary>
     public const string SignalsCounts = Prefix + ".signals.counts";
 
@@ -51,6 +57,12 @@ public static class BackendSubjects
 
     /// <summary><see cref="Jobs.JobStatus"/> → <see cref="JobRecord"/>: the worker records a job's final state.</summary>
     public const string JobsComplete = Prefix + ".jobs.complete";
+
+    /// <summary>
+    /// <see cref="BatchRequest{TItem}"/> of <see cref="Jobs.JobStatus"/> → <see cref="BatchReply{TResult}"/> of
+    /// <see cref="JobRecord"/>: <see cref="JobsComplete"/> for many jobs in one database round trip, an outcome per item.
+    /// </summary>
+    public const string JobsCompleteBatch = Prefix + ".jobs.complete.batch";
 
     /// <summary><see cref="ExportChunk"/> → <see cref="Ack"/>; idempotent per (export, index).</summary>
     public const string ExportsAppend = Prefix + ".exports.append";

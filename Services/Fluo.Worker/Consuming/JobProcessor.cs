@@ -5,6 +5,7 @@ using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Messaging;
 using Fluo.Nats.JetStream;
+using Fluo.Worker.Batching;
 using Fluo.Worker.Jobs;
 using Fluo.Worker.Telemetry;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ namespace Fluo.Worker.Consuming;
 /// </summary>
 internal sealed class JobProcessor(
     JobStatusStore status,
-    BackendClient backend,
+    JobCompletions completions,
     DeadLetters deadLetters,
     TraceAnalysisHandler traceAnalysis,
     RuleValidationHandler ruleValidation,
@@ -62,7 +63,7 @@ internal sealed class JobProcessor(
             };
 
             var final = new JobStatus(jobId.Value, jobType, JobState.Succeeded, 1, attempt, null, result, status.Now);
-            await backend.RequestAsync<JobStatus, JobRecord>(BackendSubjects.JobsComplete, final, abort);
+            await completions.CompleteAsync(final, abort);
             await status.PutAsync(final, abort);
             await msg.AckAsync(CancellationToken.None);
             outcome = "succeeded";
@@ -140,7 +141,7 @@ internal sealed class JobProcessor(
 
         var final = new JobStatus(id, t, state, 0, attempt, message, null, status.Now);
         await BestEffortAsync(id, "status", () => status.PutAsync(final, CancellationToken.None));
-        await BestEffortAsync(id, BackendSubjects.JobsComplete, () => backend.RequestAsync<JobStatus, JobRecord>(BackendSubjects.JobsComplete, final, CancellationToken.None));
+        await BestEffortAsync(id, BackendSubjects.JobsComplete, () => completions.CompleteAsync(final, CancellationToken.None));
     }
 
     private async Task BestEffortAsync(Guid jobId, string step, Func<Task> action)

@@ -4,6 +4,7 @@ using Fluo.Contracts.Messaging;
 using Fluo.Contracts.Signals;
 using Fluo.Nats;
 using Fluo.Nats.JetStream;
+using Fluo.Worker.Batching;
 using Fluo.Worker.Rules;
 
 namespace Fluo.Worker.Jobs;
@@ -11,9 +12,10 @@ namespace Fluo.Worker.Jobs;
 /// <summary>
 /// <c>trace_analysis</c>: every enabled rule on the job's trace; violations are recorded by the Backend (idempotent
 /// per job and rule, so a repeat returns the same signals) and each signal is published on <c>signals.created</c>
-/// with its id as <c>Nats-Msg-Id</c>, so a repeat is dropped by the SIGNALS stream's duplicate window.
+/// with its id as <c>Nats-Msg-Id</c>, so a repeat is dropped by the SIGNALS stream's duplicate window. Concurrent jobs'
+/// records go to the Backend together (<see cref="SignalRecorder"/>).
 /// </summary>
-internal sealed class TraceAnalysisHandler(RuleCache rules, BackendClient backend, INatsJSContext js)
+internal sealed class TraceAnalysisHandler(RuleCache rules, SignalRecorder signals, INatsJSContext js)
 {
     public async Task<JobResult> HandleAsync(TraceAnalysisJob job, CancellationToken cancellationToken)
     {
@@ -33,16 +35,11 @@ internal sealed class TraceAnalysisHandler(RuleCache rules, BackendClient backen
             return new JobResult(Analysis: new TraceAnalysisResult(job.Trace.TraceId, active.Count, []));
         }
 
-        var recorded = await backend.RequestAsync<RecordSignalsRequest, RecordSignalsReply>(
-            BackendSubjects.SignalsRecord, new RecordSignalsRequest(job.JobId, job.Trace.TraceId, violations), cancellationToken);
-        var ids = new Guid[recorded.Signals.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var signal = recorded.Signals[i];
-            await PublishAsync(signal, cancellationToken);
-            ids[i] = signal.Id;
-        }
+        var recorded = await signals.RecordAsync(new RecordSignalsRequest(job.JobId, job.Trace.TraceId, violations), cancellationToken);
 
+        // All published at once, then all acknowledged: one round trip's wait for the lot rather than one per signal.
+        await Task.WhenAll(recorded.Signals.Select(signal => PublishAsync(signal, cancellationToken)));
+        var ids = recorded.Signals.Select(s => s.Id).ToArray();
         return new JobResult(Analysis: new TraceAnalysisResult(job.Trace.TraceId, active.Count, ids));
     }
 

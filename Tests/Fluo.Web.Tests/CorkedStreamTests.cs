@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fluo.Web.Tests;
 
-/// <summary>The transport that coalesces a client's queued frames, and the outbox that drains through it.</summary>
+/// <summary>The transport that coalesces a client's queued frames, the outbox that drains through it, and the scheduler of drains.</summary>
 public sealed class CorkedStreamTests
 {
     [Fact]
@@ -92,6 +92,42 @@ public sealed class CorkedStreamTests
     }
 
     [Fact]
+    public async Task A_socket_written_to_within_the_coalescing_window_gets_its_next_frames_together_when_the_window_ends()
+    {
+        var inner = new RecordingStream();
+        var transport = new CorkedStream(inner);
+        using var socket = WebSocket.CreateFromStream(transport, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var outbox = new LiveOutbox(socket, transport, capacity: 100, new LiveMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), NullLogger.Instance);
+        using var scheduler = new LiveSendScheduler(TimeSpan.FromMilliseconds(300));
+
+        // A quiet socket is written to at once.
+        Assert.Equal(Queued.NeedsDrain, outbox.Enqueue(Frame(0)));
+        scheduler.Schedule([outbox]);
+        await WaitForAsync(() => inner.Writes.Count == 1);
+
+        // Written to just now: the next frames wait for the end of the window, then go out in one write.
+        Assert.Equal(Queued.NeedsDrain, outbox.Enqueue(Frame(1)));
+        scheduler.Schedule([outbox]);
+        Assert.Equal(Queued.Behind, outbox.Enqueue(Frame(2)));
+        await Task.Delay(100);
+        Assert.Single(inner.Writes);
+        await WaitForAsync(() => inner.Writes.Count == 2);
+        Assert.True(outbox.Close(WebSocketCloseStatus.NormalClosure, "done"));
+        Assert.True(await outbox.Completion.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["frame 0", "frame 1", "frame 2"], await DecodeAsync(inner.Bytes));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    [Fact]
     public void A_full_outbox_refuses_frames()
     {
         using var socket = WebSocket.CreateFromStream(new RecordingStream { Gate = new TaskCompletionSource() }, new WebSocketCreationOptions { IsServer = true });
@@ -129,7 +165,7 @@ public sealed class CorkedStreamTests
 
         public TaskCompletionSource? Gate { get; init; }
 
-        public List<string> Writes { get; } = [];
+        public IReadOnlyList<string> Writes { get; private set; } = [];
 
         public int Flushes { get; private set; }
 
@@ -145,7 +181,7 @@ public sealed class CorkedStreamTests
 
             lock (_all)
             {
-                Writes.Add(Encoding.UTF8.GetString(copy));
+                Writes = [.. Writes, Encoding.UTF8.GetString(copy)];
                 _all.Write(copy);
             }
         }

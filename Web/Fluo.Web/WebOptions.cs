@@ -36,6 +36,12 @@ public sealed class WebOptions
     /// <summary>Frames queued for a slow WebSocket before it is closed.</summary>
     public int SendQueueLength { get; set; } = 4096;
 
+    /// <summary>
+    /// Live events for a WebSocket written to less than this long ago wait out the rest of it and go out together
+    /// (fewer, larger writes under load); a quiet socket is written to at once. Zero sends every event at once.
+    /// </summary>
+    public TimeSpan SendCoalescing { get; set; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>Most events one <c>since</c> replay sends.</summary>
     public int MaxReplay { get; set; } = 10_000;
 

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.WebSockets;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -23,8 +22,9 @@ namespace Fluo.Benchmarks.Ws;
 /// process (one signed-in user's cookie, the per-user limit raised for the run), subscribes each to <c>signals</c>,
 /// then publishes <c>Signal</c> records to <c>signals.created</c> (the SIGNALS stream the web consumes) at
 /// <c>--rate</c> per second for <c>--seconds</c>. Each record carries its publish time (a monotonic timestamp in
-/// <c>ruleName</c>), so every client frame gives one publish→frame latency. Reports delivered frames/s, latency
-/// p50/p95/p99/max, and dropped frames and errored connections.
+/// <c>ruleName</c>), so every client frame gives one publish→frame latency. A warm-up at the same rate
+/// (<c>--warmup</c> seconds) comes first. Reports delivered frames/s, latency p50/p95/p99/max, and dropped frames
+/// and errored connections.
 /// </summary>
 internal static partial class WsBench
 {
@@ -36,6 +36,7 @@ internal static partial class WsBench
         var clients = Arg(args, "--clients", 1000);
         var rate = Arg(args, "--rate", 100);
         var seconds = Arg(args, "--seconds", 10);
+        var warmUpSeconds = Arg(args, "--warmup", 30);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = cts.Token;
 
@@ -59,7 +60,8 @@ internal static partial class WsBench
         var recorder = new Recorder(clients * (rate * seconds + 200));
         var wsUri = new Uri($"ws://{webUri.Authority}/ws");
         var connecting = Stopwatch.StartNew();
-        var all = new List<Client>(clients);
+        var all = new List<WsClient>(clients);
+        var cookie = cookies.GetCookieHeader(webUri);
         using (var gate = new SemaphoreSlim(32))
         {
             var tasks = Enumerable.Range(0, clients).Select(async i =>
@@ -67,7 +69,7 @@ internal static partial class WsBench
                 await gate.WaitAsync(ct);
                 try
                 {
-                    return await Client.ConnectAsync(wsUri, cookies, recorder, ct);
+                    return await ConnectAsync(wsUri, cookie, recorder, ct);
                 }
                 finally
                 {
@@ -79,8 +81,11 @@ internal static partial class WsBench
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{all.Count} clients subscribed in {connecting.Elapsed.TotalSeconds:F1} s"));
 
-        // Warm-up: JIT on both sides, the web's ordered consumer, socket buffers.
-        var warmUp = Math.Min(rate * 2, 200);
+        // Warm-up at the measured rate: a fresh process runs its hot paths as unoptimised tier-0 (and PGO-instrumented)
+        // code until tiered compilation has recompiled them, which under full load takes tens of seconds and shows
+        // as seconds of JIT time per second. The figures are for a web process that has been serving a while.
+        var warmUp = Math.Max(1, rate * warmUpSeconds);
+        Console.WriteLine($"warming up: {rate} signals/s for {warmUpSeconds} s...");
         await PublishAsync(js, rate, warmUp, ct);
         await WaitQuietAsync(recorder, ct, expected: (long)warmUp * clients);
 
@@ -119,7 +124,7 @@ internal static partial class WsBench
             $"cpu: web process {webCpu.TotalSeconds:F1} s (user {webUserEnd - webUser:F1} s, kernel {webSysEnd - webSys:F1} s; {webCpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1} µs per frame), bench clients {ownCpu.TotalSeconds:F1} s; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine($"connections: {all.Count - errored} ok, {errored} errored" +
             (errored > 0 ? " (" + string.Join("; ", all.Where(c => c.Failed is not null).Select(c => c.Failed).Distinct().Take(3)) + ")" : string.Empty));
-        await Task.WhenAll(all.Select(c => c.CloseAsync()));
+        await Task.WhenAll(all.Select(c => c.DisposeAsync().AsTask()));
         return 0;
     }
 
@@ -245,100 +250,21 @@ internal static partial class WsBench
         }
     }
 
-    private sealed class Client(ClientWebSocket socket, Recorder recorder)
+    /// <summary>Connects one client, subscribes it to <c>signals</c> and has it record the latency of every bench signal it gets.</summary>
+    private static async Task<WsClient> ConnectAsync(Uri ws, string cookie, Recorder recorder, CancellationToken ct)
     {
-        private Task? _loop;
-
-        public string? Failed { get; private set; }
-
-        public static async Task<Client> ConnectAsync(Uri uri, CookieContainer cookies, Recorder recorder, CancellationToken ct)
+        var client = await WsClient.ConnectAsync(ws, cookie, frame =>
         {
-            var socket = new ClientWebSocket();
-            socket.Options.Cookies = cookies;
-            await socket.ConnectAsync(uri, ct);
-            var client = new Client(socket, recorder);
-            var buffer = new byte[64 * 1024];
-            await client.ExpectAsync(buffer, "authenticated", ct);
-            await socket.SendAsync("{\"type\":\"subscribe\",\"channel\":\"signals\",\"id\":\"s\"}"u8.ToArray(), WebSocketMessageType.Text, true, ct);
-            await client.ExpectAsync(buffer, "subscribed", ct);
-            client._loop = client.ReceiveLoopAsync(buffer);
-            return client;
-        }
-
-        public async Task CloseAsync()
-        {
-            try
+            var at = frame.IndexOf(Marker);
+            if (at >= 0 && Utf8Parser.TryParse(frame[(at + Marker.Length)..], out long publishedAt, out _))
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
-                await _loop!.WaitAsync(timeout.Token);
+                recorder.Add(publishedAt);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException)
-            {
-            }
-
-            socket.Dispose();
-        }
-
-        private async Task ExpectAsync(byte[] buffer, string type, CancellationToken ct)
-        {
-            var (text, _) = await ReceiveAsync(buffer, ct);
-            if (!text.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"expected '{type}', got {text}");
-            }
-        }
-
-        private async Task<(string Text, int Length)> ReceiveAsync(byte[] buffer, CancellationToken ct)
-        {
-            var length = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
-                length += result.Count;
-            }
-            while (!result.EndOfMessage);
-            return (Encoding.UTF8.GetString(buffer, 0, length), length);
-        }
-
-        private async Task ReceiveLoopAsync(byte[] buffer)
-        {
-            try
-            {
-                while (true)
-                {
-                    var length = 0;
-                    ValueWebSocketReceiveResult result;
-                    do
-                    {
-                        result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                        if (result.MessageType == WebSocketMessageType.Close)
-                        {
-                            if (socket.CloseStatus != WebSocketCloseStatus.NormalClosure)
-                            {
-                                Failed = $"closed by server: {socket.CloseStatus} {socket.CloseStatusDescription}";
-                            }
-
-                            return;
-                        }
-
-                        length += result.Count;
-                    }
-                    while (!result.EndOfMessage);
-
-                    var frame = buffer.AsSpan(0, length);
-                    var at = frame.IndexOf(Marker);
-                    if (at >= 0 && Utf8Parser.TryParse(frame[(at + Marker.Length)..], out long publishedAt, out _))
-                    {
-                        recorder.Add(publishedAt);
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
-            {
-                Failed ??= ex.Message;
-            }
-        }
+        }, ct);
+        await client.ExpectAsync("authenticated", ct);
+        await client.SendTextAsync("{\"type\":\"subscribe\",\"channel\":\"signals\",\"id\":\"s\"}", ct);
+        await client.ExpectAsync("subscribed", ct);
+        client.StartReceiving();
+        return client;
     }
 }

@@ -100,7 +100,7 @@ public sealed partial class LiveConnection
 
     /// <summary>
     /// Queues <paramref name="e"/> for every subscription of this connection it belongs on; returns the outbox when
-    /// its drain is for the caller to start (<see cref="LiveOutbox.DrainAll"/>).
+    /// its drain is for the caller to start (<see cref="LiveSendScheduler"/>).
     /// </summary>
     internal LiveOutbox? Deliver(LiveEvent e)
     {

@@ -4,20 +4,27 @@ using System.Collections.Concurrent;
 namespace Fluo.Web.Live;
 
 /// <summary>The connected WebSockets of this replica: per-user connection slots and the fan-out of live events.</summary>
-public sealed class LiveHub
+public sealed class LiveHub : IDisposable
 {
     private readonly LiveMetrics _metrics;
     private readonly ConcurrentDictionary<LiveConnection, byte> _connections = new();
     private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
     private long _metricsSeq;
 
+    private readonly LiveSendScheduler _sends;
+
     /// <summary>Creates the hub and has <paramref name="metrics"/> observe its connections.</summary>
-    public LiveHub(LiveMetrics metrics)
+    public LiveHub(LiveMetrics metrics, Microsoft.Extensions.Options.IOptions<WebOptions> options)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
+        _sends = new LiveSendScheduler(options.Value.SendCoalescing);
         metrics.Observe(this);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _sends.Dispose();
 
     /// <summary>The gateway's instruments.</summary>
     internal LiveMetrics Metrics => _metrics;
@@ -94,7 +101,7 @@ public sealed class LiveHub
         // Frames are queued on every connection first; the sends then run on a few thread-pool items, in parallel.
         if (drains is not null)
         {
-            LiveOutbox.DrainAll(drains);
+            _sends.Schedule(drains);
         }
 
         LastSeq[e.Source] = e.Seq;

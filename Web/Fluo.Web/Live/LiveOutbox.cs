@@ -22,7 +22,7 @@ internal enum Queued
 /// The frames waiting to go to one client and their sending. There is no sending task per connection: a drain runs
 /// only while frames are queued, sends everything queued (held back by the <see cref="CorkedStream"/> and written
 /// together) and stops. That lets the fan-out of one event queue a frame on a thousand connections and start their
-/// drains on a few thread-pool items (<see cref="LiveHub"/>), instead of waking a thousand waiting tasks; a drain
+/// drains on a few thread-pool items (<see cref="LiveSendScheduler"/>), instead of waking a thousand waiting tasks; a drain
 /// that cannot complete at once (a client's TCP window is full) goes on asynchronously on its own.
 /// </summary>
 internal sealed partial class LiveOutbox(WebSocket socket, CorkedStream? transport, int capacity, LiveMetrics metrics, ILogger logger)
@@ -30,12 +30,16 @@ internal sealed partial class LiveOutbox(WebSocket socket, CorkedStream? transpo
     private readonly Queue<byte[]> _queue = new();
     private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _draining;
+    private long _lastWriteAt;
     private bool _closing;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "bye";
 
     /// <summary>Completes when the outbox is done: true once its close frame went out, false when sending failed.</summary>
     public Task<bool> Completion => _completion.Task;
+
+    /// <summary>When a drain last wrote to the socket (<see cref="System.Diagnostics.Stopwatch"/> ticks; 0 before the first).</summary>
+    public long LastWriteAt => Volatile.Read(ref _lastWriteAt);
 
     /// <summary>Queues <paramref name="frame"/>.</summary>
     public Queued Enqueue(byte[] frame)
@@ -84,26 +88,6 @@ internal sealed partial class LiveOutbox(WebSocket socket, CorkedStream? transpo
     /// <summary>Sends what is queued; runs synchronously on the caller as far as the socket accepts the frames at once.</summary>
     public void Drain() => _ = DrainAsync();
 
-    /// <summary>Starts the drains of <paramref name="outboxes"/> on up to one thread-pool item per core.</summary>
-    public static void DrainAll(List<LiveOutbox> outboxes)
-    {
-        // Below this many a shard is not worth a thread-pool item of its own.
-        const int MinShard = 64;
-        var shards = Math.Clamp(outboxes.Count / MinShard, 1, Environment.ProcessorCount);
-        var size = (outboxes.Count + shards - 1) / shards;
-        for (var start = 0; start < outboxes.Count; start += size)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static shard =>
-            {
-                var (all, first, count) = shard;
-                for (var i = first; i < first + count; i++)
-                {
-                    all[i].Drain();
-                }
-            }, (outboxes, start, Math.Min(size, outboxes.Count - start)), preferLocal: false);
-        }
-    }
-
     private async Task DrainAsync()
     {
         try
@@ -130,6 +114,7 @@ internal sealed partial class LiveOutbox(WebSocket socket, CorkedStream? transpo
 
                 if (frames > 0)
                 {
+                    Volatile.Write(ref _lastWriteAt, System.Diagnostics.Stopwatch.GetTimestamp());
                     // Without the corked transport (the test host), each frame was a write of its own.
                     metrics.Sent(frames, transport is null ? frames : 1);
                 }

@@ -98,10 +98,14 @@ public sealed partial class WebApp : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 }
 
-/// <summary>nats-server + PostgreSQL + one web app, shared by the tests of a class.</summary>
-public sealed class WebFixture : IAsyncLifetime
+/// <summary>
+/// nats-server + PostgreSQL + one web app: shared by the tests of a class, or started by a test of its own
+/// (<see cref="StartAsync"/>) that changes settings or stops the server.
+/// </summary>
+public sealed class WebFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly PostgresFixture _postgres = new();
+    private IDictionary<string, string>? _settings;
 
     public NatsServer Nats { get; private set; } = null!;
 
@@ -109,17 +113,35 @@ public sealed class WebFixture : IAsyncLifetime
 
     public string DbConnectionString => _postgres.ConnectionString;
 
+    /// <summary>Starts the three for one test, with <paramref name="settings"/> for the web app.</summary>
+    public static async Task<WebFixture> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        var fixture = new WebFixture { _settings = settings };
+        await fixture.InitializeAsync();
+        return fixture;
+    }
+
     public async Task InitializeAsync()
     {
         Nats = await NatsServer.StartAsync();
         await _postgres.InitializeAsync();
-        App = await WebApp.StartAsync(Nats.Url, _postgres.ConnectionString);
+        App = await WebApp.StartAsync(Nats.Url, _postgres.ConnectionString, _settings);
     }
 
     public async Task DisposeAsync()
     {
-        await App.DisposeAsync();
-        await Nats.DisposeAsync();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        if (Nats is not null)
+        {
+            await Nats.DisposeAsync();
+        }
+
         await _postgres.DisposeAsync();
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 }

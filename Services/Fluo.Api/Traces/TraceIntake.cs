@@ -6,6 +6,7 @@ using Fluo.Api.Outbox;
 using Fluo.Contracts;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Traces;
+using Fluo.ServiceDefaults.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -129,11 +130,7 @@ internal sealed class TraceIntake : IAsyncDisposable
 
     private async Task WriteAsync(List<Pending> batch, int traces)
     {
-        // Alone, the write continues the request's trace; together, it links every request it carries.
-        using var activity = batch.Count == 1
-            ? ApiTelemetry.Source.StartActivity("trace intake write", ActivityKind.Internal, batch[0].Parent)
-            : ApiTelemetry.Source.StartActivity("trace intake write", ActivityKind.Internal, default(ActivityContext),
-                links: [.. batch.Where(p => p.Parent != default).Select(p => new ActivityLink(p.Parent))]);
+        using var activity = ApiTelemetry.Source.StartBatchActivity("trace intake write", batch, static p => p.Parent);
         activity?.SetTag("fluo.intake.requests", batch.Count);
         activity?.SetTag("fluo.intake.traces", traces);
 

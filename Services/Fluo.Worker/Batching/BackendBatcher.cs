@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Fluo.Backend.Client;
 using Fluo.Contracts.Backend;
+using Fluo.ServiceDefaults.Telemetry;
 using Fluo.Worker.Telemetry;
 
 namespace Fluo.Worker.Batching;
@@ -97,11 +98,7 @@ internal abstract class BackendBatcher<TItem, TResult> : IAsyncDisposable
 
     private async Task SendBatchAsync(List<Pending> batch)
     {
-        // Alone, the request continues its caller's trace; together, it links every caller it carries.
-        using var activity = batch.Count == 1
-            ? WorkerTelemetry.Source.StartActivity($"{_subject} send", ActivityKind.Internal, batch[0].Parent)
-            : WorkerTelemetry.Source.StartActivity($"{_subject} send", ActivityKind.Internal, default(ActivityContext),
-                links: [.. batch.Where(p => p.Parent != default).Select(p => new ActivityLink(p.Parent))]);
+        using var activity = WorkerTelemetry.Source.StartBatchActivity($"{_subject} send", batch, static p => p.Parent);
         activity?.SetTag("fluo.batch.items", batch.Count);
         _metrics.BatchSent(_subject, batch.Count);
         try

@@ -7,6 +7,7 @@ using Fluo.Contracts;
 using Fluo.Contracts.Messaging;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Trace.V1;
+using Fluo.Testing.Telemetry;
 
 namespace Fluo.Api.Tests;
 
@@ -16,20 +17,7 @@ public class TraceIntakeTests(ApiFixture api)
     [Fact]
     public async Task Concurrent_requests_share_transactions_and_each_is_answered_with_its_own_committed_job()
     {
-        var writes = new System.Collections.Concurrent.ConcurrentBag<(int Requests, int Links)>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Fluo.Api",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = a =>
-            {
-                if (a.OperationName == "trace intake write")
-                {
-                    writes.Add(((int)a.GetTagItem("fluo.intake.requests")!, a.Links.Count()));
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder("Fluo.Api");
 
         var traceIds = Enumerable.Range(0, 64).Select(_ => Samples.NewTraceId()).ToArray();
         var answers = await Task.WhenAll(traceIds.Select(async id =>
@@ -48,6 +36,8 @@ public class TraceIntakeTests(ApiFixture api)
         }
 
         // Other tests of the collection may post meanwhile: at least ours are all there, and some were written together.
+        var writes = recorder.Stopped.Where(a => a.OperationName == "trace intake write")
+            .Select(a => (Requests: (int)a.GetTagItem("fluo.intake.requests")!, Links: a.Links.Count())).ToList();
         Assert.True(writes.Sum(w => w.Requests) >= 64);
         Assert.True(writes.Any(w => w.Requests > 1), $"no shared transaction in {writes.Count} writes");
         Assert.All(writes.Where(w => w.Requests > 1), w => Assert.InRange(w.Links, 1, w.Requests));

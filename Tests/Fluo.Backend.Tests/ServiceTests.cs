@@ -4,6 +4,7 @@ using System.Text.Json;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Rules;
 using Fluo.Contracts.Signals;
+using Fluo.Testing.Telemetry;
 
 namespace Fluo.Backend.Tests;
 
@@ -83,14 +84,7 @@ public class ServiceTests(BackendFixture fixture)
     public async Task A_request_is_handled_in_the_callers_trace_down_to_the_database()
     {
         using var test = new ActivitySource("Fluo.Backend.Tests");
-        var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is "Fluo.Backend.Tests" or "Fluo.Nats" or "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder("Fluo.Backend.Tests", "Fluo.Nats", "Npgsql");
         var ruleId = await fixture.Db.RuleAsync("traced-" + Guid.NewGuid().ToString("N"));
 
         ActivityTraceId traceId;
@@ -100,11 +94,7 @@ public class ServiceTests(BackendFixture fixture)
             Assert.Equal(ruleId, (await fixture.Client.AskAsync<IdRequest, Rule>(BackendSubjects.RulesGet, new IdRequest(ruleId))).Id);
         }
 
-        Activity[] ours;
-        lock (spans)
-        {
-            ours = [.. spans.Where(s => s.TraceId == traceId)];
-        }
+        Activity[] ours = [.. spans.Stopped.Where(s => s.TraceId == traceId)];
 
         var process = Assert.Single(ours, s => s.Source.Name == "Fluo.Nats" && (string?)s.GetTagItem("nats.service.endpoint") == "rules-get");
         Assert.Equal(ActivityKind.Consumer, process.Kind);

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Messaging;
 using Fluo.Contracts.Signals;
+using Fluo.Testing.Telemetry;
 
 namespace Fluo.Worker.Tests;
 
@@ -113,14 +113,7 @@ public class BatchingTests
     [Fact]
     public async Task A_lone_request_continues_its_job_s_trace_and_a_shared_one_links_every_job_it_carries()
     {
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Fluo.Worker" or "Fluo.Nats",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder("Fluo.Worker", "Fluo.Nats");
         await using var bed = await Testbed.StartAsync();
         bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(200);
         await bed.StartWorkerAsync();
@@ -139,6 +132,7 @@ public class BatchingTests
             await bed.WaitForStatusAsync(job.JobId, JobState.Succeeded);
         }
 
+        var spans = recorder.Stopped;
         Activity Process(Guid jobId) => spans.Single(a => a.GetTagItem("fluo.job.id") as string == jobId.ToString("N"));
         var sends = spans.Where(a => a.Source.Name == "Fluo.Worker" && a.OperationName.StartsWith(BackendSubjects.JobsCompleteBatch, StringComparison.Ordinal)).ToList();
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Fluo.Testing.Nats;
+using Fluo.Testing.Telemetry;
 
 namespace Fluo.Nats.Tests.Core;
 
@@ -12,14 +13,7 @@ public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServe
     [Fact]
     public async Task Trace_context_reaches_the_subscriber_and_spans_follow_the_messaging_conventions()
     {
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is "Fluo.Nats" or "test",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder("Fluo.Nats", "test");
         using var source = new ActivitySource("test");
 
         await using var subscriber = await TestConnections.ConnectAsync(fixture.Server.Url);
@@ -40,6 +34,7 @@ public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServe
             Assert.Equal(traceId, process!.TraceId);
         }
 
+        var spans = recorder.Stopped;
         var publish = Assert.Single(spans, s => s.DisplayName == "publish traced.orders");
         Assert.Equal(ActivityKind.Producer, publish.Kind);
         var receive = Assert.Single(spans, s => s.DisplayName == "receive traced.orders");
@@ -61,14 +56,7 @@ public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServe
     [Fact]
     public async Task Inbox_subjects_collapse_to_one_span_name()
     {
-        var names = new ConcurrentBag<string>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Fluo.Nats",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => names.Add(a.DisplayName),
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var recorder = new SpanRecorder("Fluo.Nats");
         await using var connection = await TestConnections.ConnectAsync(fixture.Server.Url);
         await using var sub = await connection.SubscribeCoreAsync<int>("svc.echo");
         _ = Task.Run(async () =>
@@ -83,6 +71,7 @@ public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServe
             await connection.RequestAsync<int, int>("svc.echo", i);
         }
 
+        var names = recorder.Stopped.Select(a => a.DisplayName).ToList();
         Assert.Contains("publish _INBOX", names);
         Assert.Contains("receive _INBOX", names);
         Assert.DoesNotContain(names, n => n.StartsWith("publish _INBOX.", StringComparison.Ordinal));

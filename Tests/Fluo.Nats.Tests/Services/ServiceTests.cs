@@ -4,6 +4,7 @@ using Fluo.Nats.Services;
 using Fluo.Nats.Services.Models;
 using Fluo.Nats.Tests.Core;
 using Fluo.Testing.Nats;
+using Fluo.Testing.Telemetry;
 
 namespace Fluo.Nats.Tests.Services;
 
@@ -233,14 +234,7 @@ public class ServiceTests(NatsServerFixture fixture) : IClassFixture<NatsServerF
     [Fact]
     public async Task Each_request_is_handled_in_a_process_span_of_the_callers_trace()
     {
-        var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == NatsTelemetry.Name || s.Name == "svc.tests",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder(NatsTelemetry.Name, "svc.tests");
         using var source = new ActivitySource("svc.tests");
 
         await using var connection = await TestConnections.ConnectAsync(Url);
@@ -251,12 +245,8 @@ public class ServiceTests(NatsServerFixture fixture) : IClassFixture<NatsServerF
         {
             Assert.Equal(6, (await connection.RequestAsync<int, int>("traced.double", 3)).Data);
             var traceId = root!.TraceId;
-            await TestConnections.WaitForAsync(() => { lock (spans) { return spans.Exists(IsProcess); } }, "the process span");
-            Activity process;
-            lock (spans)
-            {
-                process = spans.Single(IsProcess);
-            }
+            await TestConnections.WaitForAsync(() => spans.Stopped.Any(IsProcess), "the process span");
+            var process = spans.Stopped.Single(IsProcess);
 
             Assert.Equal(ActivityKind.Consumer, process.Kind);
             Assert.Equal(traceId, process.TraceId);

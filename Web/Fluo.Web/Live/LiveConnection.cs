@@ -14,7 +14,7 @@ namespace Fluo.Web.Live;
 /// sequences already sent, so a client sees each event once and in order.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "_closing may still have a pending CancelAfter when the connection ends; it holds no unmanaged state.")]
-public sealed partial class LiveConnection
+public sealed class LiveConnection
 {
     private readonly WebSocket _socket;
     private readonly LiveHub _hub;
@@ -22,7 +22,6 @@ public sealed partial class LiveConnection
     private readonly LiveTokens _tokens;
     private readonly BackendClient _backend;
     private readonly WebOptions _options;
-    private readonly ILogger _logger;
     private readonly LiveOutbox _outbox;
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
@@ -39,7 +38,6 @@ public sealed partial class LiveConnection
         _tokens = tokens;
         _backend = backend;
         _options = options;
-        _logger = logger;
         _outbox = new LiveOutbox(socket, transport, options.SendQueueLength, hub.Metrics, logger);
     }
 

@@ -13,7 +13,7 @@ internal sealed class LiveSendScheduler : IDisposable
     // Below this many a shard is not worth a thread-pool item of its own.
     private const int MinShard = 64;
 
-    private readonly long _window;
+    private readonly TimeSpan _window;
     private readonly Timer _timer;
     private readonly Lock _lock = new();
     private List<LiveOutbox> _deferred = [];
@@ -21,18 +21,14 @@ internal sealed class LiveSendScheduler : IDisposable
 
     public LiveSendScheduler(TimeSpan window)
     {
-        _window = (long)(Math.Max(0, window.TotalSeconds) * Stopwatch.Frequency);
-        WindowTime = window > TimeSpan.Zero ? window : TimeSpan.Zero;
+        _window = window > TimeSpan.Zero ? window : TimeSpan.Zero;
         _timer = new Timer(static s => ((LiveSendScheduler)s!).Flush(), this, Timeout.Infinite, Timeout.Infinite);
     }
-
-    /// <summary>The coalescing window (zero: every drain starts at once).</summary>
-    public TimeSpan WindowTime { get; }
 
     /// <summary>Drains <paramref name="outboxes"/> now, or at the end of their window.</summary>
     public void Schedule(List<LiveOutbox> outboxes)
     {
-        if (_window == 0)
+        if (_window == TimeSpan.Zero)
         {
             DrainAll(outboxes);
             return;
@@ -44,7 +40,7 @@ internal sealed class LiveSendScheduler : IDisposable
         {
             foreach (var outbox in outboxes)
             {
-                if (now - outbox.LastWriteAt >= _window)
+                if (Stopwatch.GetElapsedTime(outbox.LastWriteAt, now) >= _window)
                 {
                     (immediate ??= []).Add(outbox);
                 }
@@ -57,7 +53,7 @@ internal sealed class LiveSendScheduler : IDisposable
             if (_deferred.Count > 0 && !_armed)
             {
                 _armed = true;
-                _timer.Change(WindowTime, Timeout.InfiniteTimeSpan);
+                _timer.Change(_window, Timeout.InfiniteTimeSpan);
             }
         }
 

@@ -258,6 +258,8 @@ internal sealed class WsClient : IAsyncDisposable
 
     private async Task SendFrameAsync(int opcode, byte[] payload, CancellationToken ct)
     {
+        // The client sends only small frames (subscribe, pong, close): no 64-bit length form.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, ushort.MaxValue);
         var header = payload.Length < 126 ? 2 : 4;
         var frame = new byte[header + 4 + payload.Length];
         frame[0] = (byte)(0x80 | opcode);

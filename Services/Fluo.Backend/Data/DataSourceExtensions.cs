@@ -16,12 +16,23 @@ internal static class DataSourceExtensions
         return command;
     }
 
+    /// <summary>A command of an <see cref="NpgsqlBatch"/> with named parameters.</summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddNamed(parameters);
+        return command;
+    }
+
     /// <summary>Adds named parameters (null as DBNull).</summary>
-    public static void AddParameters(this NpgsqlCommand command, params (string Name, object? Value)[] parameters)
+    public static void AddParameters(this NpgsqlCommand command, params (string Name, object? Value)[] parameters) =>
+        command.Parameters.AddNamed(parameters);
+
+    private static void AddNamed(this NpgsqlParameterCollection collection, (string Name, object? Value)[] parameters)
     {
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            collection.AddWithValue(name, value ?? DBNull.Value);
         }
     }
 

@@ -80,14 +80,10 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
             foreach (var i in order)
             {
                 var status = statuses[i];
-                var update = new NpgsqlBatchCommand(
+                var update = DataSourceExtensions.BatchCommand(
                     $"UPDATE jobs SET state = @state, status = @status, updated_at = now() " +
-                    $"WHERE id = @id AND type = @type AND (@final OR state <> ALL(@finals)) RETURNING {Columns}");
-                update.Parameters.AddWithValue("id", status.JobId);
-                update.Parameters.AddWithValue("type", DbNames.Of(status.Type));
-                update.Parameters.AddWithValue("state", DbNames.Of(status.State));
-                update.Parameters.AddWithValue("final", DbNames.IsFinal(status.State));
-                update.Parameters.AddWithValue("finals", DbNames.FinalStates);
+                    $"WHERE id = @id AND type = @type AND (@final OR state <> ALL(@finals)) RETURNING {Columns}",
+                    ("id", status.JobId), ("type", DbNames.Of(status.Type)), ("state", DbNames.Of(status.State)), ("final", DbNames.IsFinal(status.State)), ("finals", DbNames.FinalStates));
                 update.Parameters.Add(DataSourceExtensions.Jsonb("status", status, FluoJsonContext.Default.JobStatus));
                 batch.BatchCommands.Add(update);
             }

@@ -68,23 +68,16 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, ILogger<SignalSto
         await using var batch = dataSource.CreateBatch();
         foreach (var (_, request, violation) in rows)
         {
-            var insert = new NpgsqlBatchCommand(
+            batch.BatchCommands.Add(DataSourceExtensions.BatchCommand(
                 "INSERT INTO signals (id, rule_id, rule_name, trace_id, job_id, offending_span_ids, severity, status) " +
-                "VALUES (@id, @ruleId, @ruleName, @traceId, @jobId, @spans, @severity, 'open') ON CONFLICT (job_id, rule_id) DO NOTHING");
-            insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
-            insert.Parameters.AddWithValue("ruleId", violation.RuleId);
-            insert.Parameters.AddWithValue("ruleName", violation.RuleName);
-            insert.Parameters.AddWithValue("traceId", request.TraceId);
-            insert.Parameters.AddWithValue("jobId", request.JobId);
-            insert.Parameters.AddWithValue("spans", violation.OffendingSpanIds.ToArray());
-            insert.Parameters.AddWithValue("severity", DbNames.Of(violation.Severity));
-            batch.BatchCommands.Add(insert);
+                "VALUES (@id, @ruleId, @ruleName, @traceId, @jobId, @spans, @severity, 'open') ON CONFLICT (job_id, rule_id) DO NOTHING",
+                ("id", Guid.CreateVersion7()), ("ruleId", violation.RuleId), ("ruleName", violation.RuleName), ("traceId", request.TraceId),
+                ("jobId", request.JobId), ("spans", violation.OffendingSpanIds.ToArray()), ("severity", DbNames.Of(violation.Severity))));
         }
 
-        var select = new NpgsqlBatchCommand($"SELECT {SignalRows.Columns} FROM signals WHERE (job_id, rule_id) IN (SELECT j, r FROM unnest(@jobIds, @ruleIds) AS k(j, r))");
-        select.Parameters.AddWithValue("jobIds", rows.Select(r => r.Request.JobId).ToArray());
-        select.Parameters.AddWithValue("ruleIds", rows.Select(r => r.Violation.RuleId).ToArray());
-        batch.BatchCommands.Add(select);
+        batch.BatchCommands.Add(DataSourceExtensions.BatchCommand(
+            $"SELECT {SignalRows.Columns} FROM signals WHERE (job_id, rule_id) IN (SELECT j, r FROM unnest(@jobIds, @ruleIds) AS k(j, r))",
+            ("jobIds", rows.Select(r => r.Request.JobId).ToArray()), ("ruleIds", rows.Select(r => r.Violation.RuleId).ToArray())));
 
         var signals = new Dictionary<(Guid Job, Guid Rule), Signal>(rows.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))

@@ -18,8 +18,14 @@ public sealed class ApiOptions
     /// <summary>Outbox rows the relay publishes per batch.</summary>
     public int RelayBatchSize { get; set; } = 500;
 
-    /// <summary>How often the relay looks for rows when nobody signalled one.</summary>
+    /// <summary>How often the relay sweeps the table for unsent rows the in-memory hand-over did not carry.</summary>
     public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Unsent rows older than this belong to the sweep; younger ones to the in-memory hand-over of the process that
+    /// wrote them (so the two do not publish the same row). Default 2 s.
+    /// </summary>
+    public TimeSpan RelaySweepAge { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long sent outbox rows are kept (for inspection) before the relay deletes them. Default 1 hour.</summary>
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromHours(1);

@@ -32,7 +32,7 @@ public static class Extensions
         services.AddSingleton<ApiMetrics>();
         services.AddBackendClient<ApiOptions>(o => o.BackendTimeout);
         services.AddSingleton<JobStatusStore>();
-        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<CommittedOutbox>();
         services.AddSingleton<TraceIntake>();
         services.AddSingleton<RuleCommands>();
         services.AddSingleton<ExportCommands>();

@@ -14,11 +14,21 @@ using Npgsql;
 namespace Fluo.Api.Tests;
 
 /// <summary>The Api in-process (WebApplicationFactory) on a real nats-server and a fresh PostgreSQL database.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     private readonly PostgresFixture _postgres = new();
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
     private ApiFactory? _factory;
     private Dictionary<string, string?> _settings = [];
+
+    /// <summary>The Api with its test settings.</summary>
+    public ApiFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>The Api with its test settings and <paramref name="extraSettings"/> on top.</summary>
+    protected ApiFixture(IReadOnlyDictionary<string, string?> extraSettings) => _extraSettings = extraSettings;
 
     public NatsServer Nats { get; private set; } = null!;
 
@@ -47,6 +57,11 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Fluo:Api:MaxRequestBytes"] = "65536",
             ["Fluo:Api:SseHeartbeat"] = "00:00:00.200",
         };
+        foreach (var (key, value) in _extraSettings)
+        {
+            _settings[key] = value;
+        }
+
         _factory = new ApiFactory(_settings);
         Client = _factory.CreateClient();
         await Services.GetRequiredService<FluoTopologyReady>().WaitAsync().WaitAsync(TimeSpan.FromSeconds(30));

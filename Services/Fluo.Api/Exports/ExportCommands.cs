@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace Fluo.Api.Exports;
 
 /// <summary>Creates an export: the <c>exports</c> row, its data_export job and the outbox message in one transaction.</summary>
-internal sealed class ExportCommands(NpgsqlDataSource dataSource, OutboxSignal signal)
+internal sealed class ExportCommands(NpgsqlDataSource dataSource, CommittedOutbox outbox)
 {
     public async Task<(Guid ExportId, Guid JobId)> CreateAsync(string format, SignalFilter filter, string? traceHeaders, CancellationToken cancellationToken)
     {
@@ -22,10 +22,10 @@ internal sealed class ExportCommands(NpgsqlDataSource dataSource, OutboxSignal s
         insert.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(filter, FluoJsonContext.Default.SignalFilter), NpgsqlDbType = NpgsqlDbType.Jsonb });
         batch.BatchCommands.Add(insert);
         var payload = JsonSerializer.SerializeToUtf8Bytes(new DataExportJob(jobId, exportId, format, filter), FluoJsonContext.Default.DataExportJob);
-        OutboxCommands.AddJob(batch, jobId, JobType.DataExport, payload, traceHeaders);
+        var row = OutboxCommands.AddJob(batch, jobId, JobType.DataExport, payload, traceHeaders);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        signal.Notify();
+        outbox.Add([row]);
         return (exportId, jobId);
     }
 }

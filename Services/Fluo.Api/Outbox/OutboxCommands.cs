@@ -13,14 +13,18 @@ namespace Fluo.Api.Outbox;
 /// </summary>
 internal static class OutboxCommands
 {
-    /// <summary>Queues a <c>jobs</c> row (state queued) and the outbox row that publishes <paramref name="payload"/>.</summary>
-    public static void AddJob(NpgsqlBatch batch, Guid jobId, JobType type, byte[] payload, string? headers)
+    /// <summary>
+    /// Queues a <c>jobs</c> row (state queued) and the outbox row that publishes <paramref name="payload"/>; returns that
+    /// row, for <see cref="CommittedOutbox"/> once the batch has committed.
+    /// </summary>
+    public static OutboxRow AddJob(NpgsqlBatch batch, Guid jobId, JobType type, byte[] payload, string? headers)
     {
         var subject = Subjects.For(type);
         batch.BatchCommands.Add(Command("INSERT INTO jobs (id, type, state, subject) VALUES ($1, $2, 'queued', $3)", jobId, TypeName(type), subject));
         var outbox = Command("INSERT INTO outbox (id, subject, payload, headers) VALUES ($1, $2, $3, $4)", jobId, subject, payload);
         outbox.Parameters.Add(new NpgsqlParameter { Value = (object?)headers ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         batch.BatchCommands.Add(outbox);
+        return new OutboxRow(jobId, subject, payload, headers, DateTimeOffset.UtcNow);
     }
 
     /// <summary>A batch command with positional parameters ($1, $2...).</summary>

@@ -11,18 +11,25 @@ using Npgsql;
 namespace Fluo.Api.Outbox;
 
 /// <summary>
-/// Publishes the outbox to JetStream. Each batch claims unsent rows in order (<c>FOR UPDATE SKIP LOCKED</c>, so Api
-/// replicas share the work), publishes them asynchronously with <c>Nats-Msg-Id</c> = row id, awaits every ack and
-/// marks the acknowledged rows sent in the same transaction; failed rows keep their place, with attempts and the last
-/// error, and are retried with backoff. A crash between publish and mark re-publishes rows the stream then drops as
-/// duplicates, so an accepted request is neither lost nor processed twice.
+/// Publishes the outbox to JetStream. Rows this process commits arrive in memory (<see cref="CommittedOutbox"/>) and are
+/// published at once, without reading them back. A sweep every <see cref="ApiOptions.RelayPollInterval"/> claims the
+/// unsent rows older than <see cref="ApiOptions.RelaySweepAge"/> in order (<c>FOR UPDATE SKIP LOCKED</c>, so Api
+/// replicas share the work): rows whose publish failed, or whose process died or ran out of queue. Either way each
+/// row goes out with <c>Nats-Msg-Id</c> = row id, every ack is awaited, and the acknowledged rows are marked sent;
+/// failed rows keep their place with attempts and the last error, and the sweep retries them. A row published twice
+/// (a crash between publish and mark, or the two paths meeting at the age boundary) is dropped by the stream as a
+/// duplicate, so an accepted request is neither lost nor processed twice.
 /// </summary>
+/// <remarks>
+/// The sweep is not the hot path because its scan is not cheap: marking a row sent leaves a dead entry in the unsent
+/// index until vacuum, and a claim walks every one of them (several milliseconds per scan at a few hundred rows/s).
+/// </remarks>
 internal sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
     INatsConnection connection,
     INatsJSContext js,
     FluoTopologyReady topology,
-    OutboxSignal signal,
+    CommittedOutbox committed,
     ApiMetrics metrics,
     IOptions<ApiOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -38,17 +45,34 @@ internal sealed partial class OutboxRelay(
         await topology.WaitAsync(stoppingToken);
         await using var publisher = js.CreatePublisher(new NatsJSPublisherOpts { MaxInFlight = 1024, AckTimeout = TimeSpan.FromSeconds(5) });
         var backoff = TimeSpan.Zero;
+        var nextSweep = 0L; // at once: rows an earlier process left behind
         while (!stoppingToken.IsCancellationRequested)
         {
-            var (claimed, failed) = (0, 0);
+            var (more, failed) = (false, 0);
             try
             {
                 if (connection.ConnectionState == NatsConnectionState.Open)
                 {
-                    (claimed, failed) = await RelayBatchAsync(publisher, stoppingToken);
+                    var rows = committed.Take(_options.RelayBatchSize, _options.RelaySweepAge);
+                    if (rows.Count > 0)
+                    {
+                        failed = await RelayCommittedAsync(publisher, rows, stoppingToken);
+                        more = committed.Count > 0;
+                    }
+
+                    if (failed == 0 && Environment.TickCount64 >= nextSweep)
+                    {
+                        int claimed;
+                        (claimed, failed) = await RelayBatchAsync(publisher, stoppingToken);
+                        var full = claimed >= _options.RelayBatchSize;
+                        more |= full;
+                        nextSweep = full ? 0 : Environment.TickCount64 + (long)_options.RelayPollInterval.TotalMilliseconds;
+                    }
                 }
                 else
                 {
+                    // The rows stay unsent in the table; the sweep publishes them once NATS is back.
+                    committed.Clear();
                     failed = 1;
                     LogNatsDown(logger, connection.ConnectionState);
                 }
@@ -62,22 +86,34 @@ internal sealed partial class OutboxRelay(
             if (failed > 0)
             {
                 backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                nextSweep = 0;
                 await CheckBacklogAsync(force: true, stoppingToken);
                 await Task.Delay(backoff, stoppingToken);
                 continue;
             }
 
             backoff = TimeSpan.Zero;
-            if (claimed < _options.RelayBatchSize)
+            if (!more)
             {
                 await CheckBacklogAsync(force: false, stoppingToken);
                 await PurgeIfDueAsync(stoppingToken);
-                await signal.WaitAsync(_options.RelayPollInterval, stoppingToken);
+                var untilSweep = Math.Max(0, nextSweep - Environment.TickCount64);
+                await committed.WaitAsync(TimeSpan.FromMilliseconds(untilSweep), stoppingToken);
             }
         }
     }
 
-    /// <summary>Publishes one batch; returns how many rows it claimed and how many failed.</summary>
+    /// <summary>Publishes rows handed over by <see cref="CommittedOutbox"/> and marks them; returns how many failed.</summary>
+    internal async Task<int> RelayCommittedAsync(NatsJSPublisher publisher, List<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var outcome = await PublishAllAsync(publisher, rows, cancellationToken);
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        await MarkAsync(db, null, outcome, cancellationToken);
+        Count(outcome, rows.Count);
+        return outcome.FailedIds.Count;
+    }
+
+    /// <summary>The sweep: claims one batch of unsent rows older than the sweep age and publishes it; returns how many rows it claimed and how many failed.</summary>
     internal async Task<(int Claimed, int Failed)> RelayBatchAsync(NatsJSPublisher publisher, CancellationToken cancellationToken)
     {
         await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -89,6 +125,16 @@ internal sealed partial class OutboxRelay(
             return (0, 0);
         }
 
+        var outcome = await PublishAllAsync(publisher, rows, cancellationToken);
+        await MarkAsync(db, transaction, outcome, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Count(outcome, rows.Count);
+        return (rows.Count, outcome.FailedIds.Count);
+    }
+
+    /// <summary>Publishes every row, awaits every ack, then creates each acknowledged job's <c>queued</c> status.</summary>
+    private async Task<PublishOutcome> PublishAllAsync(NatsJSPublisher publisher, List<OutboxRow> rows, CancellationToken cancellationToken)
+    {
         var futures = new NatsJSPublishFuture?[rows.Count];
         var errors = new string?[rows.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -103,7 +149,7 @@ internal sealed partial class OutboxRelay(
             }
         }
 
-        var sent = new List<Guid>(rows.Count);
+        var outcome = new PublishOutcome(new List<Guid>(rows.Count), [], []);
         var kvCreates = new List<NatsJSPublishFuture>();
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < rows.Count; i++)
@@ -116,7 +162,7 @@ internal sealed partial class OutboxRelay(
             try
             {
                 await future;
-                sent.Add(rows[i].Id);
+                outcome.Sent.Add(rows[i].Id);
                 metrics.Lag.Record((now - rows[i].CreatedAt).TotalSeconds);
                 if (Subjects.TypeOf(rows[i].Subject) is { } type)
                 {
@@ -146,34 +192,35 @@ internal sealed partial class OutboxRelay(
             }
         }
 
-        var failedIds = new List<Guid>();
-        var failedErrors = new List<string>();
         for (var i = 0; i < rows.Count; i++)
         {
             if (errors[i] is { } error)
             {
-                failedIds.Add(rows[i].Id);
-                failedErrors.Add(error);
+                outcome.FailedIds.Add(rows[i].Id);
+                outcome.FailedErrors.Add(error);
             }
         }
 
-        await MarkAsync(db, transaction, sent, failedIds, failedErrors, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        metrics.Published.Add(sent.Count);
-        if (failedIds.Count > 0)
-        {
-            metrics.PublishFailures.Add(failedIds.Count);
-            LogPublishFailed(logger, failedIds.Count, rows.Count, failedErrors[0]);
-        }
+        return outcome;
+    }
 
-        return (rows.Count, failedIds.Count);
+    private void Count(PublishOutcome outcome, int rows)
+    {
+        metrics.Published.Add(outcome.Sent.Count);
+        if (outcome.FailedIds.Count > 0)
+        {
+            metrics.PublishFailures.Add(outcome.FailedIds.Count);
+            LogPublishFailed(logger, outcome.FailedIds.Count, rows, outcome.FailedErrors[0]);
+        }
     }
 
     private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection db, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT id, subject, payload, headers::text, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED", db, transaction);
+            "SELECT id, subject, payload, headers::text, created_at FROM outbox WHERE sent_at IS NULL AND created_at < now() - $2 ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+            db, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = _options.RelayBatchSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = _options.RelaySweepAge });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<OutboxRow>();
         while (await reader.ReadAsync(cancellationToken))
@@ -184,20 +231,20 @@ internal sealed partial class OutboxRelay(
         return rows;
     }
 
-    private static async Task MarkAsync(NpgsqlConnection db, NpgsqlTransaction transaction, List<Guid> sent, List<Guid> failed, List<string> errors, CancellationToken cancellationToken)
+    private static async Task MarkAsync(NpgsqlConnection db, NpgsqlTransaction? transaction, PublishOutcome outcome, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(db, transaction);
-        if (sent.Count > 0)
+        if (outcome.Sent.Count > 0)
         {
             batch.BatchCommands.Add(OutboxCommands.Command(
-                "UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)", sent.ToArray()));
+                "UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)", outcome.Sent.ToArray()));
         }
 
-        if (failed.Count > 0)
+        if (outcome.FailedIds.Count > 0)
         {
             batch.BatchCommands.Add(OutboxCommands.Command(
                 "UPDATE outbox AS o SET attempts = o.attempts + 1, last_error = f.error FROM unnest($1::uuid[], $2::text[]) AS f(id, error) WHERE o.id = f.id",
-                failed.ToArray(), errors.ToArray()));
+                outcome.FailedIds.ToArray(), outcome.FailedErrors.ToArray()));
         }
 
         if (batch.BatchCommands.Count > 0)
@@ -336,6 +383,9 @@ internal sealed partial class OutboxRelay(
 
         return total;
     }
+
+    /// <summary>Which rows were acknowledged, and which failed with what.</summary>
+    private sealed record PublishOutcome(List<Guid> Sent, List<Guid> FailedIds, List<string> FailedErrors);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Outbox relay deleted {Deleted} rows sent more than {Retention} ago")]
     private static partial void LogPurged(ILogger logger, int deleted, TimeSpan retention);

@@ -34,7 +34,7 @@ internal sealed record RuleDraft(string Name, Severity Severity, bool Enabled, s
 /// Rule writes: each insert or update goes with a queued rule_validation back-test and its outbox message in one
 /// transaction; deletes are soft.
 /// </summary>
-internal sealed partial class RuleCommands(NpgsqlDataSource dataSource, OutboxSignal signal, IOptions<ApiOptions> options, INatsConnection nats, ILogger<RuleCommands> logger)
+internal sealed partial class RuleCommands(NpgsqlDataSource dataSource, CommittedOutbox outbox, IOptions<ApiOptions> options, INatsConnection nats, ILogger<RuleCommands> logger)
 {
     private const string Columns = "id, name, severity, enabled, expression, created_at, updated_at, version";
 
@@ -100,6 +100,7 @@ internal sealed partial class RuleCommands(NpgsqlDataSource dataSource, OutboxSi
         batch.BatchCommands.Add(write);
         RuleResponse? rule = null;
         var jobId = Guid.CreateVersion7();
+        OutboxRow queued;
         try
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
@@ -120,7 +121,7 @@ internal sealed partial class RuleCommands(NpgsqlDataSource dataSource, OutboxSi
             await using var queue = new NpgsqlBatch(connection, transaction);
             var payload = JsonSerializer.SerializeToUtf8Bytes(
                 new RuleValidationJob(jobId, ruleId, draft.Expression, options.Value.BacktestSampleSize), FluoJsonContext.Default.RuleValidationJob);
-            OutboxCommands.AddJob(queue, jobId, JobType.RuleValidation, payload, traceHeaders);
+            queued = OutboxCommands.AddJob(queue, jobId, JobType.RuleValidation, payload, traceHeaders);
             await queue.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -129,7 +130,7 @@ internal sealed partial class RuleCommands(NpgsqlDataSource dataSource, OutboxSi
             return (RuleWriteStatus.DuplicateName, null);
         }
 
-        signal.Notify();
+        outbox.Add([queued]);
         await AnnounceAsync(ruleId);
         return (RuleWriteStatus.Ok, rule);
     }

@@ -14,7 +14,7 @@ namespace Fluo.Api.Traces;
 
 /// <summary>
 /// Stores traces and queues their analysis: per trace an upsert into <c>traces</c>, a queued trace_analysis job and
-/// its outbox message, committed together, then wakes the relay. Requests that arrive while a write is in progress
+/// its outbox message, committed together, then hands the messages to the relay. Requests that arrive while a write is in progress
 /// are written together by one writer, in one transaction (one round trip and one commit for all of them), so the
 /// database's cost per trace falls as load rises; a request on its own is written at once. A request is answered
 /// only after the transaction holding it has committed.
@@ -29,16 +29,16 @@ internal sealed class TraceIntake : IAsyncDisposable
         "ON CONFLICT (trace_id) DO UPDATE SET document = EXCLUDED.document, span_count = EXCLUDED.span_count, received_at = now()";
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly OutboxSignal _signal;
+    private readonly CommittedOutbox _outbox;
     private readonly ApiMetrics _metrics;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
     /// <summary>Starts the writer.</summary>
-    public TraceIntake(NpgsqlDataSource dataSource, OutboxSignal signal, ApiMetrics metrics)
+    public TraceIntake(NpgsqlDataSource dataSource, CommittedOutbox outbox, ApiMetrics metrics)
     {
         _dataSource = dataSource;
-        _signal = signal;
+        _outbox = outbox;
         _metrics = metrics;
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -137,6 +137,7 @@ internal sealed class TraceIntake : IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
+        var outboxRows = new List<OutboxRow>(traces);
         foreach (var pending in batch)
         {
             foreach (var row in pending.Rows)
@@ -145,13 +146,13 @@ internal sealed class TraceIntake : IAsyncDisposable
                 upsert.Parameters.Add(new NpgsqlParameter { Value = row.Document, NpgsqlDbType = NpgsqlDbType.Jsonb });
                 upsert.Parameters.Add(new NpgsqlParameter { Value = row.SpanCount });
                 commands.BatchCommands.Add(upsert);
-                OutboxCommands.AddJob(commands, row.JobId, JobType.TraceAnalysis, row.JobPayload, pending.TraceHeaders);
+                outboxRows.Add(OutboxCommands.AddJob(commands, row.JobId, JobType.TraceAnalysis, row.JobPayload, pending.TraceHeaders));
             }
         }
 
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-        _signal.Notify();
+        _outbox.Add(outboxRows);
         _metrics.TracesAccepted.Add(traces);
     }
 

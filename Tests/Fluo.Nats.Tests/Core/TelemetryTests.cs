@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Fluo.Nats.JetStream;
 using Fluo.Testing.Nats;
 using Fluo.Testing.Telemetry;
 
@@ -75,6 +76,20 @@ public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServe
         Assert.Contains("publish _INBOX", names);
         Assert.Contains("receive _INBOX", names);
         Assert.DoesNotContain(names, n => n.StartsWith("publish _INBOX.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reply_without_trace_context_such_as_a_JetStream_ack_gets_no_receive_span()
+    {
+        await using var connection = await TestConnections.ConnectAsync(fixture.Server.Url);
+        var js = new NatsJSContext(connection);
+        await js.CreateStreamAsync(new StreamConfig("UNTRACED_ACKS", ["untraced.acks"]));
+        using var recorder = new SpanRecorder("Fluo.Nats");
+        await js.PublishAsync("untraced.acks", 1);
+
+        var names = recorder.Stopped.Select(a => a.DisplayName).ToList();
+        Assert.Contains("publish untraced.acks", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("receive", StringComparison.Ordinal));
     }
 
     [Fact]

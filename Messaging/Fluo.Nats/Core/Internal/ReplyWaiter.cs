@@ -48,7 +48,9 @@ internal sealed class ReplyWaiter<T> : ReplyWaiter
                 }
             }
 
-            var context = NatsTelemetry.Source.HasListeners()
+            // A reply without trace context is a server's own answer (a JetStream ack, an API response): the request's
+            // span covers it, and a receive span would start a one-span trace of its own for every such reply.
+            var context = NatsTelemetry.Source.HasListeners() && headers is not null && headers.ContainsKey(NatsInstrumentation.TraceParent)
                 ? NatsInstrumentation.RecordReceive(_connection, subject, replyTo, null, headers, frame.Payload.Length, size)
                 : default;
             _completion.TrySetResult(new NatsMsg<T>(subject, replyTo, size, headers, data, _connection) { Error = error, ReceiveContext = context });

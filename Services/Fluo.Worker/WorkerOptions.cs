@@ -24,6 +24,12 @@ public sealed class WorkerOptions
     /// <summary>On shutdown, how long in-flight jobs may run on before they are handed back (nak).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a job runs before its <c>running</c> status is written; a job done sooner goes from <c>queued</c>
+    /// straight to its final state in the bucket. Zero writes it at once. Default 200 ms.
+    /// </summary>
+    public TimeSpan RunningStatusDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long the enabled rules are reused before they are listed again.</summary>
     public TimeSpan RulesCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -14,7 +14,7 @@ namespace Fluo.Worker.Consuming;
 
 /// <summary>
 /// One job delivery from start to acknowledgement: a process span continuing the producer's trace, status
-/// <c>running</c> in the bucket, the handler, then the final status recorded by the Backend and in the bucket, and
+/// <c>running</c> in the bucket once the job has run for a moment (<see cref="RunningStatus"/>), the handler, then the final status recorded by the Backend and in the bucket, and
 /// only then the ack. Transient failures nak with back-off; permanent ones fail the job and terminate the message;
 /// the last allowed delivery dead-letters instead of naking.
 /// </summary>
@@ -42,6 +42,7 @@ internal sealed class JobProcessor(
         activity?.SetTag("fluo.job.type", WorkerMetrics.TypeName(type));
         activity?.SetTag("messaging.message.delivery_count", attempt);
         string outcome;
+        RunningStatus? running = null;
         try
         {
             if (type is not { } jobType)
@@ -52,8 +53,8 @@ internal sealed class JobProcessor(
             var job = Parse(jobType, msg.Data.Span);
             jobId = JobIdOf(job);
             activity?.SetTag("fluo.job.id", jobId.Value.ToString("N"));
-            await status.PutAsync(new JobStatus(jobId.Value, jobType, JobState.Running, 0, attempt, null, null, status.Now), abort);
-            var context = new JobContext(msg, status, jobId.Value, jobType, attempt);
+            running = new RunningStatus(status, new JobStatus(jobId.Value, jobType, JobState.Running, 0, attempt, null, null, status.Now), _options.RunningStatusDelay, abort);
+            var context = new JobContext(msg, status, running, jobId.Value, jobType, attempt);
             var result = job switch
             {
                 TraceAnalysisJob analysis => await traceAnalysis.HandleAsync(analysis, abort),
@@ -64,6 +65,7 @@ internal sealed class JobProcessor(
 
             var final = new JobStatus(jobId.Value, jobType, JobState.Succeeded, 1, attempt, null, result, status.Now);
             await completions.CompleteAsync(final, abort);
+            await running.SettleAsync();
             await status.PutAsync(final, abort);
             await msg.AckAsync(CancellationToken.None);
             outcome = "succeeded";
@@ -79,6 +81,7 @@ internal sealed class JobProcessor(
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             WorkerLog.Failed(logger, Describe(jobId), msg.Subject, ex.Message);
+            await SettleAsync(running);
             await FinishAsync(jobId, type, JobState.Failed, attempt, ex.Message);
             await msg.AckTerminateAsync(CancellationToken.None);
             outcome = "failed";
@@ -87,11 +90,19 @@ internal sealed class JobProcessor(
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             activity?.AddException(ex);
+            await SettleAsync(running);
             outcome = await RetryOrDeadLetterAsync(msg, jobId, type, attempt, ex, abort);
+        }
+
+        finally
+        {
+            running?.Dispose();
         }
 
         metrics.Record(type, outcome, Stopwatch.GetElapsedTime(started));
     }
+
+    private static Task SettleAsync(RunningStatus? running) => running?.SettleAsync() ?? Task.CompletedTask;
 
     private async Task<string> RetryOrDeadLetterAsync(NatsJSMsg<ReadOnlyMemory<byte>> msg, Guid? jobId, JobType? type, int attempt, Exception error, CancellationToken abort)
     {

@@ -1,10 +1,11 @@
 using Fluo.Contracts.Jobs;
 using Fluo.Nats.JetStream;
+using Fluo.Worker.Consuming;
 
 namespace Fluo.Worker.Jobs;
 
 /// <summary>What a handler knows about the delivery it works on, and how it reports progress on long jobs.</summary>
-internal sealed class JobContext(NatsJSMsg<ReadOnlyMemory<byte>> msg, JobStatusStore status, Guid jobId, JobType type, int attempt)
+internal sealed class JobContext(NatsJSMsg<ReadOnlyMemory<byte>> msg, JobStatusStore status, RunningStatus running, Guid jobId, JobType type, int attempt)
 {
     public Guid JobId { get; } = jobId;
 
@@ -17,6 +18,7 @@ internal sealed class JobContext(NatsJSMsg<ReadOnlyMemory<byte>> msg, JobStatusS
     public async Task ReportProgressAsync(double progress, string message, CancellationToken cancellationToken)
     {
         await msg.AckProgressAsync(cancellationToken);
+        await running.SettleAsync();
         await status.PutAsync(new JobStatus(JobId, Type, JobState.Running, Math.Clamp(progress, 0, 1), Attempt, message, null, status.Now), cancellationToken);
     }
 }

@@ -24,7 +24,6 @@ namespace Fluo.Benchmarks.Cli;
 /// </summary>
 internal static class IngestBench
 {
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
     private static readonly ConcurrentDictionary<int, int> Refused = new();
     private static readonly ConcurrentBag<double> AcceptMs = [];
 
@@ -37,26 +36,8 @@ internal static class IngestBench
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = cts.Token;
 
-        // As in ws: the clients' socket completions run on the runtime's epoll thread instead of a thread-pool item
-        // each, since the load generator shares two cores with the system it measures. Read once, when the first socket
-        // operation starts the engine, so set before any. Left alone if the caller chose a value; otherwise the
-        // services are started with it off (the default, as deployed) rather than inheriting it.
-        var inlineChosen = Environment.GetEnvironmentVariable(InlineCompletions) is not null;
-        if (!inlineChosen)
-        {
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
-
         Console.WriteLine("starting the system (nats, postgres, backend, 2 workers, api)...");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync(Assembly.Load("Fluo.AppHost"), [], ct);
-        if (!inlineChosen)
-        {
-            foreach (var project in builder.Resources.OfType<ProjectResource>())
-            {
-                project.Environment.Add(new EnvironmentEntry(InlineCompletions, EnvironmentValueKind.Literal, "0"));
-            }
-        }
-
         ProjectEnv.Apply(args, "--env", builder.Resources.OfType<ProjectResource>());
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);

@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Buffers;
-using System.Net.Http.Headers;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Reflection;
-using System.Security.Cryptography;
 using Fluo.Contracts;
 using Fluo.Contracts.Signals;
 using Fluo.Hosting;
@@ -22,7 +20,7 @@ namespace Fluo.Benchmarks.Cli;
 /// violates, then (1) posts 10-span traces to <c>POST /api/traces</c> as fast as <c>--concurrency</c> clients can for
 /// <c>--seconds</c> and reports accepted and analysed traces/s, and (2) posts at a fixed <c>--rate</c> and reports
 /// accept→signal latency (HTTP send → <c>signals.created</c> seen on NATS) p50/p95/p99. Both follow a warm-up at full
-/// load (<c>--warmup</c> seconds).
+/// load (<c>--warmup</c> seconds). Each client loop posts through its own <see cref="HttpLoadClient"/> connection.
 /// </summary>
 internal static class IngestBench
 {
@@ -44,7 +42,8 @@ internal static class IngestBench
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
         await app.WaitForAllResourcesHealthyAsync(ct);
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, AllowAutoRedirect = false }) { BaseAddress = app.GetEndpoint("api") };
+        var api = app.GetEndpoint("api");
+        using var http = new HttpClient { BaseAddress = api };
         await using var nats = new NatsConnection(NatsOpts.Default with { Url = (await app.GetConnectionStringAsync("nats", ct))!, SerializerRegistry = FluoJsonContext.Registry });
         await nats.ConnectAsync(ct);
 
@@ -68,8 +67,9 @@ internal static class IngestBench
 
         // Warm-up under full load: connection pools, rule caches, and above all tiered compilation, which keeps a fresh
         // process's hot paths in unoptimised code for tens of seconds under load (seconds of JIT per second, measured).
+        var loops = Enumerable.Range(0, concurrency).Select(_ => new LoadLoop(api)).ToArray();
         Console.WriteLine($"warming up: {concurrency} clients for {warmUpSeconds} s");
-        var warmed = await PostForAsync(http, TimeSpan.FromSeconds(Math.Max(1, warmUpSeconds)), concurrency, new ConcurrentDictionary<string, long>(), ct);
+        var warmed = await PostForAsync(loops, TimeSpan.FromSeconds(Math.Max(1, warmUpSeconds)), new ConcurrentDictionary<string, long>(), ct);
         await WaitForAsync(() => seen.Count >= warmed, TimeSpan.FromSeconds(120), ct);
         seen.Clear();
         Refused.Clear();
@@ -78,7 +78,7 @@ internal static class IngestBench
         Console.WriteLine($"throughput: {concurrency} clients for {seconds} s");
         var sent = new ConcurrentDictionary<string, long>();
         var start = Stopwatch.GetTimestamp();
-        var accepted = await PostForAsync(http, TimeSpan.FromSeconds(seconds), concurrency, sent, ct);
+        var accepted = await PostForAsync(loops, TimeSpan.FromSeconds(seconds), sent, ct);
         var acceptElapsed = Stopwatch.GetElapsedTime(start);
         await WaitForAsync(() => seen.Count >= accepted, TimeSpan.FromSeconds(120), ct);
         var analysedElapsed = TimeSpan.FromTicks((long)((seen.Values.Max() - start) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
@@ -94,7 +94,7 @@ internal static class IngestBench
         Console.WriteLine($"latency: {rate} traces/s for {seconds} s");
         var total = rate * seconds;
         var paced = Stopwatch.GetTimestamp();
-        await PostManyAsync(http, total, concurrency, sent, ct, rate);
+        await PostManyAsync(loops, total, sent, ct, rate);
         var sendElapsed = Stopwatch.GetElapsedTime(paced);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sent {total} traces in {sendElapsed.TotalSeconds:F2}s = {total / sendElapsed.TotalSeconds:F0} traces/s achieved (asked {rate}/s)"));
@@ -102,6 +102,11 @@ internal static class IngestBench
         Report($"at {rate}/s", sent, seen);
         ReportAccept();
         ReportRefused();
+        foreach (var loop in loops)
+        {
+            loop.Dispose();
+        }
+
         await cts.CancelAsync();
         return 0;
     }
@@ -142,15 +147,15 @@ internal static class IngestBench
             $"{label}: accept→signal latency over {latencies.Length} traces: p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {latencies[^1]:F1} ms"));
     }
 
-    private static async Task<int> PostForAsync(HttpClient http, TimeSpan duration, int concurrency, ConcurrentDictionary<string, long> sent, CancellationToken ct)
+    private static async Task<int> PostForAsync(LoadLoop[] loops, TimeSpan duration, ConcurrentDictionary<string, long> sent, CancellationToken ct)
     {
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var accepted = 0;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(loops.Select(loop => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < until)
             {
-                if (await PostOneAsync(http, sent, ct))
+                if (await PostOneAsync(loop, sent, ct))
                 {
                     Interlocked.Increment(ref accepted);
                 }
@@ -159,11 +164,11 @@ internal static class IngestBench
         return accepted;
     }
 
-    private static async Task PostManyAsync(HttpClient http, int count, int concurrency, ConcurrentDictionary<string, long>? sent, CancellationToken ct, int? rate = null)
+    private static async Task PostManyAsync(LoadLoop[] loops, int count, ConcurrentDictionary<string, long>? sent, CancellationToken ct, int? rate = null)
     {
         var next = -1;
         var start = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(loops.Select(loop => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
@@ -178,23 +183,22 @@ internal static class IngestBench
                     }
                 }
 
-                await PostOneAsync(http, sent, ct);
+                await PostOneAsync(loop, sent, ct);
             }
         }, ct)));
     }
 
-    private static async Task<bool> PostOneAsync(HttpClient http, ConcurrentDictionary<string, long>? sent, CancellationToken ct)
+    private static async Task<bool> PostOneAsync(LoadLoop loop, ConcurrentDictionary<string, long>? sent, CancellationToken ct)
     {
-        var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        using var body = new ByteArrayContent(TraceJson(traceId, DateTimeOffset.UtcNow));
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var traceId = NewTraceId();
+        var body = loop.Trace(traceId, DateTimeOffset.UtcNow);
         var started = Stopwatch.GetTimestamp();
         sent?.TryAdd(traceId, started);
-        using var response = await http.PostAsync("/api/traces", body, ct);
+        var status = await loop.Client.PostAsync("/api/traces", body, ct);
         AcceptMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (response.StatusCode != HttpStatusCode.Accepted)
+        if (status != (int)HttpStatusCode.Accepted)
         {
-            Refused.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+            Refused.AddOrUpdate(status, 1, (_, n) => n + 1);
             sent?.TryRemove(traceId, out var _);
             return false;
         }
@@ -204,54 +208,59 @@ internal static class IngestBench
 
     /// <summary>
     /// A 10-span Fluo JSON trace (a root and nine children in two services, with attributes), written directly: the
-    /// load generator shares the cores with the system it measures, so it should not spend them on reflection.
+    /// load generator shares the cores with the system it measures, so it should not spend them on reflection (nor
+    /// on a cryptographic generator for ids that need only be unique, nor on strings for them).
     /// </summary>
-    private static byte[] TraceJson(string traceId, DateTimeOffset now)
+    private static void TraceJson(Utf8JsonWriter w, string traceId, DateTimeOffset now)
     {
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var w = new Utf8JsonWriter(buffer))
+        Span<byte> id = stackalloc byte[8];
+        Span<char> root = stackalloc char[16];
+        Span<char> hex = stackalloc char[16];
+        Random.Shared.NextBytes(id);
+        Convert.TryToHexStringLower(id, root, out _);
+        w.WriteStartObject();
+        w.WriteString("traceId", traceId);
+        w.WriteStartArray("spans");
+        for (var i = 0; i < 10; i++)
         {
-            Span<byte> id = stackalloc byte[8];
-            RandomNumberGenerator.Fill(id);
-            var root = Convert.ToHexStringLower(id);
             w.WriteStartObject();
-            w.WriteString("traceId", traceId);
-            w.WriteStartArray("spans");
-            for (var i = 0; i < 10; i++)
+            if (i == 0)
             {
-                w.WriteStartObject();
-                if (i == 0)
-                {
-                    w.WriteString("spanId", root);
-                    w.WriteString("name", "bench.root");
-                    w.WriteString("service", "shop");
-                    w.WriteString("start", now);
-                    w.WriteNumber("durationMs", 40.0);
-                }
-                else
-                {
-                    RandomNumberGenerator.Fill(id);
-                    w.WriteString("spanId", Convert.ToHexStringLower(id));
-                    w.WriteString("parentSpanId", root);
-                    w.WriteString("name", i % 2 == 0 ? "db.query" : "http.call");
-                    w.WriteString("service", i % 3 == 0 ? "cart" : "payments");
-                    w.WriteString("start", now.AddMilliseconds(i));
-                    w.WriteNumber("durationMs", 3.0 * i);
-                    w.WriteStartObject("attributes");
-                    w.WriteNumber("http.status_code", 200);
-                    w.WriteString("db.system", "postgresql");
-                    w.WriteEndObject();
-                }
-
-                w.WriteString("status", "ok");
+                w.WriteString("spanId", root);
+                w.WriteString("name", "bench.root");
+                w.WriteString("service", "shop");
+                w.WriteString("start", now);
+                w.WriteNumber("durationMs", 40.0);
+            }
+            else
+            {
+                Random.Shared.NextBytes(id);
+                Convert.TryToHexStringLower(id, hex, out _);
+                w.WriteString("spanId", hex);
+                w.WriteString("parentSpanId", root);
+                w.WriteString("name", i % 2 == 0 ? "db.query" : "http.call");
+                w.WriteString("service", i % 3 == 0 ? "cart" : "payments");
+                w.WriteString("start", now.AddMilliseconds(i));
+                w.WriteNumber("durationMs", 3.0 * i);
+                w.WriteStartObject("attributes");
+                w.WriteNumber("http.status_code", 200);
+                w.WriteString("db.system", "postgresql");
                 w.WriteEndObject();
             }
 
-            w.WriteEndArray();
+            w.WriteString("status", "ok");
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static string NewTraceId()
+    {
+        Span<byte> id = stackalloc byte[16];
+        Random.Shared.NextBytes(id);
+        return Convert.ToHexStringLower(id);
     }
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
@@ -267,5 +276,38 @@ internal static class IngestBench
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>One client loop's own connection and trace buffer, kept from the warm-up through every phase.</summary>
+    private sealed class LoadLoop(Uri api) : IDisposable
+    {
+        private readonly ArrayBufferWriter<byte> _json = new(4096);
+        private Utf8JsonWriter? _writer;
+
+        public HttpLoadClient Client { get; } = new(api);
+
+        /// <summary>Writes a trace (<see cref="TraceJson"/>) into the reused buffer; valid until the next call.</summary>
+        public ReadOnlyMemory<byte> Trace(string traceId, DateTimeOffset now)
+        {
+            _json.ResetWrittenCount();
+            if (_writer is null)
+            {
+                _writer = new Utf8JsonWriter(_json);
+            }
+            else
+            {
+                _writer.Reset(_json);
+            }
+
+            TraceJson(_writer, traceId, now);
+            _writer.Flush();
+            return _json.WrittenMemory;
+        }
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            _writer?.Dispose();
+        }
     }
 }

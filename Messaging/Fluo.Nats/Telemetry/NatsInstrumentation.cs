@@ -15,7 +15,7 @@ internal static class NatsInstrumentation
         var activity = NatsTelemetry.Source.StartActivity($"publish {destination}", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
-            AddCommonTags(activity, connection, destination, temporary, "publish", "send");
+            AddCommonTags(activity, connection, subject, destination, temporary, "publish", "send");
             activity.SetTag(NatsTelemetry.BodySize, bodySize);
             if (replyTo is not null)
             {
@@ -42,7 +42,7 @@ internal static class NatsInstrumentation
 
         if (activity.IsAllDataRequested)
         {
-            AddCommonTags(activity, connection, destination, temporary, "receive", "receive");
+            AddCommonTags(activity, connection, subject, destination, temporary, "receive", "receive");
             activity.SetTag(NatsTelemetry.BodySize, bodySize);
             activity.SetTag(NatsTelemetry.EnvelopeSize, size);
             if (queueGroup is not null)
@@ -105,16 +105,12 @@ internal static class NatsInstrumentation
         return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : default;
     }
 
-    private static void AddCommonTags(Activity activity, NatsConnection connection, string destination, bool temporary, string operation, string operationType)
+    private static void AddCommonTags(Activity activity, NatsConnection connection, string subject, string destination, bool temporary, string operation, string operationType)
     {
         activity.SetTag(NatsTelemetry.MessagingSystem, "nats");
         activity.SetTag(NatsTelemetry.OperationName, operation);
         activity.SetTag(NatsTelemetry.OperationType, operationType);
-        activity.SetTag(NatsTelemetry.DestinationName, destination);
-        if (temporary)
-        {
-            activity.SetTag(NatsTelemetry.DestinationTemporary, true);
-        }
+        NatsTelemetry.SetDestination(activity, subject, destination, temporary);
 
         if (connection.ServerInfo is { } info)
         {

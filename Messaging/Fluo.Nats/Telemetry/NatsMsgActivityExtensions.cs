@@ -30,11 +30,7 @@ public static class NatsMsgActivityExtensions
             activity.SetTag(NatsTelemetry.MessagingSystem, "nats");
             activity.SetTag(NatsTelemetry.OperationName, "process");
             activity.SetTag(NatsTelemetry.OperationType, "process");
-            activity.SetTag(NatsTelemetry.DestinationName, destination);
-            if (temporary)
-            {
-                activity.SetTag(NatsTelemetry.DestinationTemporary, true);
-            }
+            NatsTelemetry.SetDestination(activity, msg.Subject, destination, temporary);
 
             activity.SetTag(NatsTelemetry.EnvelopeSize, msg.Size);
         }

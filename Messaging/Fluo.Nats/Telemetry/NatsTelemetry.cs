@@ -34,6 +34,7 @@ public static class NatsTelemetry
     internal const string MessagingSystem = "messaging.system";
     internal const string DestinationName = "messaging.destination.name";
     internal const string DestinationTemporary = "messaging.destination.temporary";
+    internal const string DestinationTemplate = "messaging.destination.template";
     internal const string OperationName = "messaging.operation.name";
     internal const string OperationType = "messaging.operation.type";
     internal const string ConsumerGroup = "messaging.consumer.group.name";
@@ -45,8 +46,9 @@ public static class NatsTelemetry
     internal const string ServerPort = "server.port";
 
     /// <summary>
-    /// A low-cardinality name for a subject: inboxes collapse to their prefix, JetStream ack subjects to
-    /// <c>$JS.ACK.&lt;stream&gt;.&lt;consumer&gt;</c>; other subjects are used as they are.
+    /// A low-cardinality name for a subject, for span names and metric attributes: inboxes collapse to their prefix,
+    /// JetStream ack subjects to <c>$JS.ACK.&lt;stream&gt;.&lt;consumer&gt;</c>, key-value subjects to
+    /// <c>$KV.&lt;bucket&gt;</c> (a key per job would make a metric series per job); other subjects are used as they are.
     /// </summary>
     public static string DestinationOf(string subject, out bool temporary)
     {
@@ -69,6 +71,31 @@ public static class NatsTelemetry
             return dot > 0 ? subject[..dot] : subject;
         }
 
+        if (subject.StartsWith("$KV.", StringComparison.Ordinal) && subject.IndexOf('.', 4) is var keyDot and > 4)
+        {
+            return subject[..keyDot];
+        }
+
         return subject;
+    }
+
+    /// <summary>
+    /// Tags a span with its destination: the subject itself (spans may be high-cardinality), except an inbox's, and
+    /// the low-cardinality <paramref name="destination"/> as the template when it differs.
+    /// </summary>
+    internal static void SetDestination(Activity activity, string subject, string destination, bool temporary)
+    {
+        if (temporary)
+        {
+            activity.SetTag(DestinationName, destination);
+            activity.SetTag(DestinationTemporary, true);
+            return;
+        }
+
+        activity.SetTag(DestinationName, subject);
+        if (!ReferenceEquals(destination, subject))
+        {
+            activity.SetTag(DestinationTemplate, destination);
+        }
     }
 }

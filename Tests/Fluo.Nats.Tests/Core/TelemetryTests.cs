@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Fluo.Nats.JetStream;
+using Fluo.Nats.KeyValue;
 using Fluo.Testing.Nats;
 using Fluo.Testing.Telemetry;
 
@@ -90,6 +91,48 @@ public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServe
         var names = recorder.Stopped.Select(a => a.DisplayName).ToList();
         Assert.Contains("publish untraced.acks", names);
         Assert.DoesNotContain(names, n => n.StartsWith("receive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Key_value_subjects_collapse_to_their_bucket_in_span_names_and_metrics_and_the_key_stays_on_the_span()
+    {
+        var destinations = new ConcurrentBag<string>();
+        using var meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument is { Meter.Name: "Fluo.Nats", Name: "messaging.client.operation.duration" })
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meterListener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "messaging.destination.name")
+                {
+                    destinations.Add((string)tag.Value!);
+                }
+            }
+        });
+        meterListener.Start();
+        await using var connection = await TestConnections.ConnectAsync(fixture.Server.Url);
+        var store = await new NatsKVContext(new NatsJSContext(connection)).CreateStoreAsync(new NatsKVConfig("telemetry_keys") { Storage = StreamStorage.Memory });
+        using var recorder = new SpanRecorder("Fluo.Nats");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await store.PutAsync($"job{i}", i);
+        }
+
+        var puts = recorder.Stopped.Where(a => a.DisplayName.StartsWith("publish $KV", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, puts.Count);
+        Assert.All(puts, span => Assert.Equal("publish $KV.telemetry_keys", span.DisplayName));
+        Assert.All(puts, span => Assert.Equal("$KV.telemetry_keys", span.GetTagItem("messaging.destination.template")));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"$KV.telemetry_keys.job{i}"), puts.Select(s => (string)s.GetTagItem("messaging.destination.name")!).Order());
+        Assert.Equal(["$KV.telemetry_keys"], destinations.Where(d => d.StartsWith("$KV.telemetry_keys", StringComparison.Ordinal)).Distinct());
     }
 
     [Fact]

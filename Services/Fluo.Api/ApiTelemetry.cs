@@ -9,7 +9,7 @@ public static class ApiTelemetry
     /// <summary>The name of the source and the meter.</summary>
     public const string Name = "Fluo.Api";
 
-    /// <summary>Spans of the outbox relay (parents of the NATS publish spans).</summary>
+    /// <summary>Spans of the Api's own work, such as the batched intake write.</summary>
     public static readonly ActivitySource Source = new(Name);
 }
 

@@ -1,3 +1,4 @@
+using Fluo.Nats.JetStream;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -77,6 +78,10 @@ public class TraceIntakeTests(ApiFixture api)
         var store = await api.Kv.GetStoreAsync(FluoTopology.JobsBucket);
         var status = await store.GetEntryAsync<Fluo.Contracts.Jobs.JobStatus>(jobId.ToString("N"));
         Assert.Equal(Fluo.Contracts.Jobs.JobState.Queued, status.Value!.State);
+
+        // Both publishes continue the request's trace directly: the relay adds no span of its own, and no orphan trace.
+        var queued = await api.Js.GetMsgAsync("KV_" + FluoTopology.JobsBucket, new StreamMsgGetRequest { LastBySubj = $"$KV.{FluoTopology.JobsBucket}.{jobId:N}" });
+        Assert.Equal(httpTraceId.ToHexString(), queued.Headers!.GetLastValue("traceparent")!.Split('-')[1]);
     }
 
     [Theory]

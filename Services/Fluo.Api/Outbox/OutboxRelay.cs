@@ -137,11 +137,12 @@ internal sealed partial class OutboxRelay(
     {
         var futures = new NatsJSPublishFuture?[rows.Count];
         var errors = new string?[rows.Count];
+        var parents = new ActivityContext[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             try
             {
-                futures[i] = await PublishAsync(publisher, rows[i], cancellationToken);
+                futures[i] = await PublishAsync(publisher, rows[i], parents, i, cancellationToken);
             }
             catch (NatsException ex)
             {
@@ -166,7 +167,10 @@ internal sealed partial class OutboxRelay(
                 metrics.Lag.Record((now - rows[i].CreatedAt).TotalSeconds);
                 if (Subjects.TypeOf(rows[i].Subject) is { } type)
                 {
-                    kvCreates.Add(await CreateQueuedStatusAsync(publisher, rows[i].Id, type, cancellationToken));
+                    using (Continue(parents[i]))
+                    {
+                        kvCreates.Add(await CreateQueuedStatusAsync(publisher, rows[i].Id, type, cancellationToken));
+                    }
                 }
             }
             catch (Exception ex) when (ex is NatsException or ObjectDisposedException)
@@ -253,12 +257,12 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes a row inside a span that continues the stored trace, so the NATS publish span joins the HTTP request's trace.</summary>
-    private static async ValueTask<NatsJSPublishFuture> PublishAsync(NatsJSPublisher publisher, OutboxRow row, CancellationToken cancellationToken)
+    /// <summary>Publishes a row in the stored trace context (kept in <paramref name="parents"/>), so its NATS publish span joins the HTTP request's trace.</summary>
+    private static async ValueTask<NatsJSPublishFuture> PublishAsync(NatsJSPublisher publisher, OutboxRow row, ActivityContext[] parents, int index, CancellationToken cancellationToken)
     {
         var headers = ReadHeaders(row.Headers);
-        var parent = ParentOf(headers);
-        using var activity = StartRelayActivity(row.Subject, parent);
+        var parent = parents[index] = ParentOf(headers);
+        using var context = Continue(parent);
         if (Subjects.TypeOf(row.Subject) is not null)
         {
             headers ??= new NatsHeaders(3);
@@ -276,20 +280,21 @@ internal sealed partial class OutboxRelay(
             new NatsJSPubOpts { ExpectedLastSubjectSequence = 0 }, cancellationToken: cancellationToken);
     }
 
-    private static Activity? StartRelayActivity(string subject, ActivityContext parent)
+    /// <summary>
+    /// Makes <paramref name="parent"/> current for the publishes of one row, through an activity no listener sees: the
+    /// publish spans become children of the request's span, with no span of the relay's own between them.
+    /// </summary>
+    private static Activity? Continue(ActivityContext parent)
     {
-        var activity = ApiTelemetry.Source.StartActivity($"outbox relay {subject}", ActivityKind.Internal, parent);
-        if (activity is null && parent != default)
+        if (parent == default)
         {
-            // Nobody records Fluo.Api spans: still parent the NATS publish span on the stored context.
-            activity = new Activity("outbox relay");
-            activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
-            activity.TraceStateString = parent.TraceState;
-            activity.Start();
+            return null;
         }
 
-        activity?.SetTag("messaging.destination.name", subject);
-        return activity;
+        var carrier = new Activity("outbox relay");
+        carrier.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+        carrier.TraceStateString = parent.TraceState;
+        return carrier.Start();
     }
 
     private static NatsHeaders? ReadHeaders(string? json)

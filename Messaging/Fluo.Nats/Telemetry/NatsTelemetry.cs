@@ -93,7 +93,7 @@ public static class NatsTelemetry
         }
 
         activity.SetTag(DestinationName, subject);
-        if (!ReferenceEquals(destination, subject))
+        if (!string.Equals(destination, subject, StringComparison.Ordinal))
         {
             activity.SetTag(DestinationTemplate, destination);
         }

@@ -63,7 +63,7 @@ internal sealed partial class OutboxRelay(
                     if (failed == 0 && Environment.TickCount64 >= nextSweep)
                     {
                         int claimed;
-                        (claimed, failed) = await RelayBatchAsync(publisher, stoppingToken);
+                        (claimed, failed) = await SweepAsync(publisher, stoppingToken);
                         var full = claimed >= _options.RelayBatchSize;
                         more |= full;
                         nextSweep = full ? 0 : Environment.TickCount64 + (long)_options.RelayPollInterval.TotalMilliseconds;
@@ -104,7 +104,7 @@ internal sealed partial class OutboxRelay(
     }
 
     /// <summary>Publishes rows handed over by <see cref="CommittedOutbox"/> and marks them; returns how many failed.</summary>
-    internal async Task<int> RelayCommittedAsync(NatsJSPublisher publisher, List<OutboxRow> rows, CancellationToken cancellationToken)
+    private async Task<int> RelayCommittedAsync(NatsJSPublisher publisher, List<OutboxRow> rows, CancellationToken cancellationToken)
     {
         var outcome = await PublishAllAsync(publisher, rows, cancellationToken);
         await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -114,7 +114,7 @@ internal sealed partial class OutboxRelay(
     }
 
     /// <summary>The sweep: claims one batch of unsent rows older than the sweep age and publishes it; returns how many rows it claimed and how many failed.</summary>
-    internal async Task<(int Claimed, int Failed)> RelayBatchAsync(NatsJSPublisher publisher, CancellationToken cancellationToken)
+    private async Task<(int Claimed, int Failed)> SweepAsync(NatsJSPublisher publisher, CancellationToken cancellationToken)
     {
         await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
@@ -140,9 +140,14 @@ internal sealed partial class OutboxRelay(
         var parents = new ActivityContext[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
+            var headers = ReadHeaders(rows[i].Headers);
+            parents[i] = ParentOf(headers);
             try
             {
-                futures[i] = await PublishAsync(publisher, rows[i], parents, i, cancellationToken);
+                using (Continue(parents[i]))
+                {
+                    futures[i] = await PublishAsync(publisher, rows[i], headers, cancellationToken);
+                }
             }
             catch (NatsException ex)
             {
@@ -257,19 +262,16 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes a row in the stored trace context (kept in <paramref name="parents"/>), so its NATS publish span joins the HTTP request's trace.</summary>
-    private static async ValueTask<NatsJSPublishFuture> PublishAsync(NatsJSPublisher publisher, OutboxRow row, ActivityContext[] parents, int index, CancellationToken cancellationToken)
+    /// <summary>Publishes a row with its stored <paramref name="headers"/>, plus its job id for a job.</summary>
+    private static ValueTask<NatsJSPublishFuture> PublishAsync(NatsJSPublisher publisher, OutboxRow row, NatsHeaders? headers, CancellationToken cancellationToken)
     {
-        var headers = ReadHeaders(row.Headers);
-        var parent = parents[index] = ParentOf(headers);
-        using var context = Continue(parent);
         if (Subjects.TypeOf(row.Subject) is not null)
         {
             headers ??= new NatsHeaders(3);
             headers[FluoHeaders.JobId] = row.Id.ToString();
         }
 
-        return await publisher.PublishAsync<ReadOnlyMemory<byte>>(row.Subject, row.Payload, new NatsJSPubOpts { MsgId = row.Id.ToString() }, headers, cancellationToken: cancellationToken);
+        return publisher.PublishAsync<ReadOnlyMemory<byte>>(row.Subject, row.Payload, new NatsJSPubOpts { MsgId = row.Id.ToString() }, headers, cancellationToken: cancellationToken);
     }
 
     /// <summary>Creates the job's <c>queued</c> status only if the key has none (a KV create is a publish expecting subject sequence 0).</summary>

@@ -1,5 +1,6 @@
 using Fluo.Nats;
 using Fluo.Web.Auth;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 
 namespace Fluo.Web.Live;
@@ -29,6 +30,13 @@ public static class LiveGateway
             }
 
             var heartbeat = options.Value.Heartbeat;
+            if (http.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate)
+            {
+                // A socket that stops reading is closed by its bounded send queue (a slow consumer, see LiveConnection);
+                // Kestrel's minimum response rate would time every write of every socket to find the same thing,
+                // which at a thousand sockets was a fifth of the gateway's CPU outside the kernel.
+                rate.MinDataRate = null;
+            }
             using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
             {
                 // Protocol-level ping every heartbeat; a peer that does not pong within one more heartbeat is aborted.

@@ -82,6 +82,34 @@ public sealed partial class NatsConnection
         }
     }
 
+    /// <summary>
+    /// Publishes a JetStream acknowledgement (<c>+ACK</c>, <c>-NAK</c>, <c>+WPI</c>, <c>+TERM</c>) as a bare PUB.
+    /// Settling a delivery is part of processing it, which the receive and process spans already cover, so it gets
+    /// no span of its own and carries no trace context: a header block would turn every ack into an HPUB for the
+    /// server to parse, and the span would be one more per message to export.
+    /// </summary>
+    internal ValueTask PublishSettlementAsync(string subject, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (_state is not (NatsConnectionState.Open or NatsConnectionState.Reconnecting))
+        {
+            return ConnectThenSettleAsync(subject, body, cancellationToken);
+        }
+
+        if (_writer.TryWritePublish(subject, null, body.Span, 0))
+        {
+            CountSent(body.Length);
+            return default;
+        }
+
+        return WaitThenPublishAsync(subject, null, body.ToArray(), 0, cancellationToken);
+    }
+
+    private async ValueTask ConnectThenSettleAsync(string subject, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+        await PublishSettlementAsync(subject, body, cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask ConnectThenPublishAsync<T>(string subject, T data, NatsHeaders? headers, string? replyTo, INatsSerialize<T>? serializer, CancellationToken cancellationToken)
     {
         await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);

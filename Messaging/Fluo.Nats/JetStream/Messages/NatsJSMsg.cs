@@ -87,7 +87,9 @@ public readonly record struct NatsJSMsg<T>
     private ValueTask SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var (connection, replyTo) = Target();
-        return connection.PublishAsync(replyTo, body, null, null, Raw, cancellationToken);
+        return connection is NatsConnection nats
+            ? nats.PublishSettlementAsync(replyTo, body, cancellationToken)
+            : connection.PublishAsync(replyTo, body, null, null, Raw, cancellationToken);
     }
 
     private (INatsConnection Connection, string ReplyTo) Target()

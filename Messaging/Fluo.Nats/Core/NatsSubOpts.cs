@@ -8,4 +8,11 @@ public sealed record NatsSubOpts
 
     /// <summary>Messages buffered before new ones are dropped; defaults to <see cref="NatsOpts.SubPendingChannelCapacity"/>.</summary>
     public int? ChannelCapacity { get; init; }
+
+    /// <summary>
+    /// Whether each delivery records a <c>receive</c> span continuing the sender's trace (when anyone listens to
+    /// <see cref="NatsTelemetry.Source"/>). Turn it off for deliveries that feed state rather than work, such as a
+    /// key-value watch keeping a cache current: every write would otherwise add a span to the writer's trace.
+    /// </summary>
+    public bool ReceiveSpans { get; init; } = true;
 }

@@ -38,6 +38,7 @@ internal sealed partial class NatsKVStore
             MaxMsgs = 256,
             IdleHeartbeat = heartbeat,
             Expires = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, heartbeat.Ticks * 2)),
+            ReceiveSpans = opts.ReceiveSpans,
         };
         await foreach (var msg in ordered.ConsumeAsync(consume, serializer, cancellationToken).ConfigureAwait(false))
         {

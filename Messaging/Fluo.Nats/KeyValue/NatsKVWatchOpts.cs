@@ -22,6 +22,12 @@ public sealed record NatsKVWatchOpts
     public TimeSpan IdleHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Whether each entry records a <c>receive</c> span in the writer's trace (see <see cref="NatsSubOpts.ReceiveSpans"/>);
+    /// off for a watch that only keeps a view current.
+    /// </summary>
+    public bool ReceiveSpans { get; init; } = true;
+
+    /// <summary>
     /// The end-of-initial-data marker: called once when the initial set has been handed out (before the first live
     /// update; at once when there is nothing to start with). Return true to end the watch there, false to go on with
     /// live updates. The last entry of the initial set also has <see cref="NatsKVEntry{T}.Delta"/> 0.

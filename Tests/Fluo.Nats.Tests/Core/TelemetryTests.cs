@@ -94,6 +94,68 @@ public class TelemetryTests(NatsServerFixture fixture) : IClassFixture<NatsServe
     }
 
     [Fact]
+    public async Task Acknowledgements_are_bare_publishes_without_a_span_or_trace_context_of_their_own()
+    {
+        await using var connection = await TestConnections.ConnectAsync(fixture.Server.Url);
+        await using var observer = await TestConnections.ConnectAsync(fixture.Server.Url);
+        var js = new NatsJSContext(connection);
+        await js.CreateStreamAsync(new StreamConfig("SETTLED", ["settled.>"]));
+        var consumer = await js.CreateOrUpdateConsumerAsync("SETTLED", new ConsumerConfig("c"));
+        await using var acks = await observer.SubscribeCoreAsync<string>("$JS.ACK.SETTLED.>");
+        await observer.PingAsync();
+        await js.PublishAsync("settled.a", 1);
+        await js.PublishAsync("settled.b", 2);
+        using var recorder = new SpanRecorder("Fluo.Nats");
+
+        var first = (await consumer.NextAsync<int>())!.Value;
+        using (first.StartActivity())
+        {
+            await first.AckAsync();
+        }
+
+        var second = (await consumer.NextAsync<int>())!.Value;
+        using (second.StartActivity())
+        {
+            await second.NakAsync(TimeSpan.FromMinutes(1));
+        }
+
+        var seen = new[] { await acks.NextAsync(), await acks.NextAsync() };
+        Assert.Equal(["+ACK", "-NAK {\"delay\":60000000000}"], seen.Select(m => m.Data));
+        Assert.All(seen, m => Assert.Null(m.Headers));
+        Assert.DoesNotContain(recorder.Stopped, s => s.DisplayName.StartsWith("publish $JS.ACK", StringComparison.Ordinal));
+        // The observer's own receive spans start traces of their own: the acks carried no context to continue.
+        Assert.All(recorder.Stopped.Where(s => s.DisplayName.StartsWith("receive $JS.ACK", StringComparison.Ordinal)), s => Assert.Equal(default, s.ParentSpanId));
+        Assert.Equal(["process settled.a", "process settled.b"], recorder.Stopped.Where(s => s.DisplayName.StartsWith("process", StringComparison.Ordinal)).Select(s => s.DisplayName).Order());
+        await consumer.RefreshAsync();
+        Assert.Equal(1ul, consumer.Info.AckFloor.StreamSeq);
+    }
+
+    [Fact]
+    public async Task A_watch_can_leave_its_entries_out_of_the_writers_traces()
+    {
+        await using var connection = await TestConnections.ConnectAsync(fixture.Server.Url);
+        var store = await new NatsKVContext(new NatsJSContext(connection)).CreateStoreAsync(new NatsKVConfig("watch_spans") { Storage = StreamStorage.Memory });
+        await store.PutAsync("before", 0);
+        using var recorder = new SpanRecorder("Fluo.Nats");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var quiet = store.WatchAsync<int>(opts: new NatsKVWatchOpts { ReceiveSpans = false }, cancellationToken: cts.Token).GetAsyncEnumerator();
+        await using var traced = store.WatchAsync<int>(cancellationToken: cts.Token).GetAsyncEnumerator();
+        Assert.True(await quiet.MoveNextAsync());
+        Assert.True(await traced.MoveNextAsync());
+
+        await store.PutAsync("after", 1);
+        Assert.True(await quiet.MoveNextAsync());
+        Assert.True(await traced.MoveNextAsync());
+        Assert.Equal(("after", 1, "after", 1), (quiet.Current.Key, quiet.Current.Value, traced.Current.Key, traced.Current.Value));
+
+        // Two entries each reached both watches; only the default watch recorded them, the second in the put's trace.
+        var receives = recorder.Stopped.Where(s => s.DisplayName == "receive $KV.watch_spans").ToList();
+        Assert.Equal(2, receives.Count);
+        var put = Assert.Single(recorder.Stopped, s => s.DisplayName == "publish $KV.watch_spans");
+        Assert.Contains(receives, r => r.TraceId == put.TraceId && r.ParentSpanId == put.SpanId);
+    }
+
+    [Fact]
     public async Task Key_value_subjects_collapse_to_their_bucket_in_span_names_and_metrics_and_the_key_stays_on_the_span()
     {
         var destinations = new ConcurrentBag<string>();

@@ -134,6 +134,9 @@ public sealed partial class LiveFeed(
         var store = await kv.GetStoreAsync(FluoTopology.JobsBucket, cancellationToken);
         await foreach (var entry in store.WatchAsync<ReadOnlyMemory<byte>>(opts: new NatsKVWatchOpts
         {
+            // The watch keeps the job board current; a receive span per status write would add this replica to
+            // every job's trace (two or three spans per ingested trace, per web replica) and show nothing new.
+            ReceiveSpans = false,
             OnNoData = _ =>
             {
                 _jobsLive.TrySetResult();

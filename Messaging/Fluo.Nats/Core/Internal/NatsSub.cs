@@ -16,6 +16,7 @@ internal sealed class NatsSub<T> : NatsSubBase, INatsSub<T>
     private readonly INatsDeserialize<T> _deserializer;
     private readonly Channel<NatsMsg<T>> _channel;
     private readonly int _capacity;
+    private readonly bool _receiveSpans;
     private byte[] _lastSubjectBytes = [];
     private string _lastSubject = string.Empty;
     private long _dropped;
@@ -28,6 +29,7 @@ internal sealed class NatsSub<T> : NatsSubBase, INatsSub<T>
         _connection = connection;
         _deserializer = deserializer;
         _capacity = opts?.ChannelCapacity ?? connection.Opts.SubPendingChannelCapacity;
+        _receiveSpans = opts?.ReceiveSpans ?? true;
         _channel = Channel.CreateBounded<NatsMsg<T>>(new BoundedChannelOptions(_capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -63,7 +65,7 @@ internal sealed class NatsSub<T> : NatsSubBase, INatsSub<T>
         }
 
         var context = default(ActivityContext);
-        if (NatsTelemetry.Source.HasListeners())
+        if (_receiveSpans && NatsTelemetry.Source.HasListeners())
         {
             context = NatsInstrumentation.RecordReceive(_connection, subject, replyTo, QueueGroup, headers, frame.Payload.Length, size);
         }

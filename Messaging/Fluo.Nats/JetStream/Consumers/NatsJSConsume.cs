@@ -38,7 +38,7 @@ internal sealed class NatsJSConsume<T>
         var heartbeat = _opts.Heartbeat;
         var silence = heartbeat * 2;
         var noResponderWait = TimeSpan.FromMilliseconds(100);
-        await using var sub = await connection.SubscribeCoreAsync(inbox, null, _serializer, new NatsSubOpts { ChannelCapacity = (_opts.MaxMsgs * 2) + 128 }, cancellationToken).ConfigureAwait(false);
+        await using var sub = await connection.SubscribeCoreAsync(inbox, null, _serializer, new NatsSubOpts { ChannelCapacity = (_opts.MaxMsgs * 2) + 128, ReceiveSpans = _opts.ReceiveSpans }, cancellationToken).ConfigureAwait(false);
         connection.Reconnected += OnReconnected;
         try
         {

@@ -31,6 +31,9 @@ public sealed record NatsJSConsumeOpts
     /// </summary>
     public Action? OnActivity { get; init; }
 
+    /// <summary>Whether each message records a <c>receive</c> span (see <see cref="NatsSubOpts.ReceiveSpans"/>).</summary>
+    public bool ReceiveSpans { get; init; } = true;
+
     /// <summary>The idle heartbeat the pulls ask for: <see cref="IdleHeartbeat"/> or its default.</summary>
     public TimeSpan EffectiveIdleHeartbeat => Heartbeat;
 

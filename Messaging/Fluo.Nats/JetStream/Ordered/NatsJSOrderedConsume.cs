@@ -165,7 +165,7 @@ internal sealed class NatsJSOrderedConsume<T>
     private void OnReconnected(object? sender, NatsEventArgs e) => _reconnected = true;
 
     private ValueTask<INatsSub<T>> SubscribeAsync(string inbox, CancellationToken cancellationToken) =>
-        _owner.Context.Connection.SubscribeCoreAsync(inbox, null, _serializer, new NatsSubOpts { ChannelCapacity = (_opts.MaxMsgs * 2) + 128 }, cancellationToken);
+        _owner.Context.Connection.SubscribeCoreAsync(inbox, null, _serializer, new NatsSubOpts { ChannelCapacity = (_opts.MaxMsgs * 2) + 128, ReceiveSpans = _opts.ReceiveSpans }, cancellationToken);
 
     private enum WaitOutcome
     {

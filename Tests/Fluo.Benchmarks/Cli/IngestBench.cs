@@ -70,6 +70,8 @@ internal static class IngestBench
         var loops = Enumerable.Range(0, concurrency).Select(_ => new LoadLoop(api)).ToArray();
         Console.WriteLine($"warming up: {concurrency} clients for {warmUpSeconds} s");
         var warmed = await PostForAsync(loops, TimeSpan.FromSeconds(Math.Max(1, warmUpSeconds)), new ConcurrentDictionary<string, long>(), ct);
+        await SteadyState.WaitAsync(app, async step => warmed += await PostForAsync(loops, TimeSpan.FromSeconds(5), new ConcurrentDictionary<string, long>(), step),
+            TimeSpan.FromSeconds(Arg(args, "--settle", 180)), ct);
         await WaitForAsync(() => seen.Count >= warmed, TimeSpan.FromSeconds(120), ct);
         seen.Clear();
         Refused.Clear();

@@ -23,8 +23,9 @@ namespace Fluo.Benchmarks.Ws;
 /// then publishes <c>Signal</c> records to <c>signals.created</c> (the SIGNALS stream the web consumes) at
 /// <c>--rate</c> per second for <c>--seconds</c>. Each record carries its publish time (a monotonic timestamp in
 /// <c>ruleName</c>), so every client frame gives one publish→frame latency. A warm-up at the same rate
-/// (<c>--warmup</c> seconds) comes first. Reports delivered frames/s, latency p50/p95/p99/max, and dropped frames
-/// and errored connections.
+/// (<c>--warmup</c> seconds, then on until the services have stopped compiling, at most <c>--settle</c> seconds more:
+/// <see cref="SteadyState"/>) comes first. Reports delivered frames/s, latency p50/p95/p99/max, and dropped frames
+/// and errored connections; <c>--frames FILE</c> also writes every frame's publish and arrival time.
 /// </summary>
 internal static partial class WsBench
 {
@@ -57,6 +58,7 @@ internal static partial class WsBench
         }
 
         web.Environment.Add(new EnvironmentEntry("Fluo__Web__MaxConnectionsPerUser", EnvironmentValueKind.Literal, (clients + 10).ToString(CultureInfo.InvariantCulture)));
+        ProjectEnv.Apply(args, "--env", builder.Resources.OfType<ProjectResource>());
         ProjectEnv.Apply(args, "--web-env", [web]);
 
         await using var app = await builder.BuildAsync(ct);
@@ -69,7 +71,8 @@ internal static partial class WsBench
         var js = nats.CreateJetStreamContext();
 
         Console.WriteLine($"connecting {clients} WebSocket clients to {webUri}...");
-        var recorder = new Recorder(clients * (rate * seconds + 200));
+        var framesFile = args.SkipWhile(a => a != "--frames").Skip(1).FirstOrDefault();
+        var recorder = new Recorder(clients * (rate * seconds + 200), keepPublished: framesFile is not null);
         var wsUri = new Uri($"ws://{webUri.Authority}/ws");
         var connecting = Stopwatch.StartNew();
         var all = new List<WsClient>(clients);
@@ -99,6 +102,7 @@ internal static partial class WsBench
         var warmUp = Math.Max(1, rate * warmUpSeconds);
         Console.WriteLine($"warming up: {rate} signals/s for {warmUpSeconds} s...");
         await PublishAsync(js, rate, warmUp, ct);
+        await SteadyState.WaitAsync(app, step => PublishAsync(js, rate, rate * 5, step), TimeSpan.FromSeconds(Arg(args, "--settle", 180)), ct);
         await WaitQuietAsync(recorder, ct, expected: (long)warmUp * clients);
 
         Console.WriteLine($"publishing {rate} signals/s for {seconds} s to {clients} clients...");
@@ -119,6 +123,11 @@ internal static partial class WsBench
         var (webUserEnd, webSysEnd) = UserSys(webProcess.Id);
         ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpu;
         var latencies = recorder.Latencies();
+        if (framesFile is not null)
+        {
+            recorder.WriteFrames(framesFile);
+        }
+
         var expected = (long)total * clients;
         var errored = all.Count(c => c.Failed is not null);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -214,9 +223,10 @@ internal static partial class WsBench
     private static partial Regex AntiforgeryField();
 
     /// <summary>Publish→frame latencies of all clients (ticks), appended lock-free.</summary>
-    private sealed class Recorder(int capacity)
+    private sealed class Recorder(int capacity, bool keepPublished)
     {
         private readonly long[] _ticks = new long[capacity];
+        private readonly long[]? _published = keepPublished ? new long[capacity] : null;
         private long _count;
         private long _lastAt;
         private long _since;
@@ -237,6 +247,7 @@ internal static partial class WsBench
             if (i < _ticks.Length)
             {
                 _ticks[i] = now - publishedAt;
+                _published?[i] = publishedAt;
             }
 
             Interlocked.Exchange(ref _lastAt, now);
@@ -246,6 +257,21 @@ internal static partial class WsBench
         {
             Interlocked.Exchange(ref _since, since);
             Interlocked.Exchange(ref _count, 0);
+        }
+
+        /// <summary>
+        /// Writes every frame as <c>published,arrived</c> (<see cref="Stopwatch"/> ticks, in arrival order), after a first
+        /// line with the tick frequency: which event each frame carried shows how long one fan-out took to reach every client.
+        /// </summary>
+        public void WriteFrames(string path)
+        {
+            using var writer = new StreamWriter(path);
+            writer.WriteLine(Stopwatch.Frequency.ToString(CultureInfo.InvariantCulture));
+            var n = (int)Math.Min(Count, _ticks.Length);
+            for (var i = 0; i < n; i++)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_published![i]},{_published[i] + _ticks[i]}"));
+            }
         }
 
         public double[] Latencies()

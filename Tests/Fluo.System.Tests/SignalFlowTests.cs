@@ -182,6 +182,9 @@ public sealed class SignalFlowTests(SystemFixture fixture) : IClassFixture<Syste
         var producer = Assert.Single(spans, s => s.Service == "api" && s.Kind == "Producer" && s.Name.Contains("jobs.trace_analysis", StringComparison.Ordinal));
         var consumer = spans.First(s => s.Service == "worker" && s.Kind == "Consumer" && s.Name.Contains("jobs.trace_analysis", StringComparison.Ordinal));
         Assert.Equal(producer.SpanId, consumer.ParentSpanId);
+        // The worker's process span continues the Api's publish directly: no receive span, no span per ack.
+        Assert.Equal("process jobs.trace_analysis", consumer.Name);
+        Assert.DoesNotContain(spans, s => s.Service == "worker" && s.Name.Contains("$JS.ACK", StringComparison.Ordinal));
         Assert.Contains(spans, s => s.Service == "backend" && s.Kind == "Consumer");
         Assert.All(spans, s => Assert.Equal(otelTraceId, s.TraceId));
     }

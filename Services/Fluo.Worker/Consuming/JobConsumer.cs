@@ -38,6 +38,9 @@ internal sealed class JobConsumer(
             MaxMsgs = concurrency,
             IdleHeartbeat = heartbeat,
             Expires = heartbeat * 4 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : heartbeat * 4,
+            // JobProcessor's process span continues the publisher's trace itself; a receive span before it would be
+            // one more span per job, saying only that the job arrived.
+            ReceiveSpans = false,
         };
 
         try

@@ -118,7 +118,8 @@ public sealed partial class LiveFeed(
             DeliverPolicy = ConsumerDeliverPolicy.New,
         }, cancellationToken);
         (source == EventSource.Signals ? _signalsLive : _systemLive).TrySetResult();
-        await foreach (var msg in consumer.ConsumeAsync<ReadOnlyMemory<byte>>(cancellationToken: cancellationToken))
+        // Each event gets one process span below, continuing the publisher's trace; no receive span before it.
+        await foreach (var msg in consumer.ConsumeAsync<ReadOnlyMemory<byte>>(new NatsJSConsumeOpts { ReceiveSpans = false }, cancellationToken: cancellationToken))
         {
             using var activity = msg.StartActivity();
             var metadata = msg.Metadata!;

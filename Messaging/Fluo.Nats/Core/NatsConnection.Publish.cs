@@ -84,9 +84,9 @@ public sealed partial class NatsConnection
 
     /// <summary>
     /// Publishes a JetStream acknowledgement (<c>+ACK</c>, <c>-NAK</c>, <c>+WPI</c>, <c>+TERM</c>) as a bare PUB.
-    /// Settling a delivery is part of processing it, which the receive and process spans already cover, so it gets
-    /// no span of its own and carries no trace context: a header block would turn every ack into an HPUB for the
-    /// server to parse, and the span would be one more per message to export.
+    /// Settling a delivery is part of processing it, which the delivery's own spans already cover, so it gets no span
+    /// of its own and carries no trace context: a header block would turn every ack into an HPUB for the server to
+    /// parse, and the span would be one more per message to export.
     /// </summary>
     internal ValueTask PublishSettlementAsync(string subject, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {

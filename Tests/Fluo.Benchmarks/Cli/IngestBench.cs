@@ -29,10 +29,10 @@ internal static class IngestBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Arg(args, "--seconds", 10);
-        var rate = Arg(args, "--rate", 500);
-        var concurrency = Arg(args, "--concurrency", 32);
-        var warmUpSeconds = Arg(args, "--warmup", 30);
+        var seconds = BenchArgs.Int(args, "--seconds", 10);
+        var rate = BenchArgs.Int(args, "--rate", 500);
+        var concurrency = BenchArgs.Int(args, "--concurrency", 32);
+        var warmUpSeconds = BenchArgs.Int(args, "--warmup", 30);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = cts.Token;
 
@@ -71,7 +71,7 @@ internal static class IngestBench
         Console.WriteLine($"warming up: {concurrency} clients for {warmUpSeconds} s");
         var warmed = await PostForAsync(loops, TimeSpan.FromSeconds(Math.Max(1, warmUpSeconds)), new ConcurrentDictionary<string, long>(), ct);
         await SteadyState.WaitAsync(app, async step => warmed += await PostForAsync(loops, TimeSpan.FromSeconds(5), new ConcurrentDictionary<string, long>(), step),
-            TimeSpan.FromSeconds(Arg(args, "--settle", 180)), ct);
+            TimeSpan.FromSeconds(BenchArgs.Int(args, "--settle", 180)), ct);
         await WaitForAsync(() => seen.Count >= warmed, TimeSpan.FromSeconds(120), ct);
         seen.Clear();
         Refused.Clear();
@@ -272,12 +272,6 @@ internal static class IngestBench
         {
             await Task.Delay(50, ct);
         }
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     /// <summary>One client loop's own connection and trace buffer, kept from the warm-up through every phase.</summary>

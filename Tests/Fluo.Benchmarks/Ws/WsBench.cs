@@ -35,10 +35,10 @@ internal static partial class WsBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var clients = Arg(args, "--clients", 1000);
-        var rate = Arg(args, "--rate", 100);
-        var seconds = Arg(args, "--seconds", 10);
-        var warmUpSeconds = Arg(args, "--warmup", 30);
+        var clients = BenchArgs.Int(args, "--clients", 1000);
+        var rate = BenchArgs.Int(args, "--rate", 100);
+        var seconds = BenchArgs.Int(args, "--seconds", 10);
+        var warmUpSeconds = BenchArgs.Int(args, "--warmup", 30);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = cts.Token;
 
@@ -71,7 +71,7 @@ internal static partial class WsBench
         var js = nats.CreateJetStreamContext();
 
         Console.WriteLine($"connecting {clients} WebSocket clients to {webUri}...");
-        var framesFile = args.SkipWhile(a => a != "--frames").Skip(1).FirstOrDefault();
+        var framesFile = BenchArgs.Text(args, "--frames");
         var recorder = new Recorder(clients * (rate * seconds + 200), keepPublished: framesFile is not null);
         var wsUri = new Uri($"ws://{webUri.Authority}/ws");
         var connecting = Stopwatch.StartNew();
@@ -102,7 +102,7 @@ internal static partial class WsBench
         var warmUp = Math.Max(1, rate * warmUpSeconds);
         Console.WriteLine($"warming up: {rate} signals/s for {warmUpSeconds} s...");
         await PublishAsync(js, rate, warmUp, ct);
-        await SteadyState.WaitAsync(app, step => PublishAsync(js, rate, rate * 5, step), TimeSpan.FromSeconds(Arg(args, "--settle", 180)), ct);
+        await SteadyState.WaitAsync(app, step => PublishAsync(js, rate, rate * 5, step), TimeSpan.FromSeconds(BenchArgs.Int(args, "--settle", 180)), ct);
         await WaitQuietAsync(recorder, ct, expected: (long)warmUp * clients);
 
         Console.WriteLine($"publishing {rate} signals/s for {seconds} s to {clients} clients...");
@@ -211,12 +211,6 @@ internal static partial class WsBench
         }
 
         return cookies;
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

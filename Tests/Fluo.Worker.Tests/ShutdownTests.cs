@@ -11,7 +11,8 @@ public class ShutdownTests
     {
         await using var bed = await Testbed.StartAsync();
         bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(700);
-        var worker = await bed.StartWorkerAsync(new Dictionary<string, string?> { ["Fluo:Worker:ShutdownTimeout"] = "00:00:05" });
+        // Running is written at once, so the job is seen in flight for all of its 700 ms, not only after the 200 ms default delay.
+        var worker = await bed.StartWorkerAsync(new Dictionary<string, string?> { ["Fluo:Worker:ShutdownTimeout"] = "00:00:05", ["Fluo:Worker:RunningStatusDelay"] = "00:00:00" });
         var job = new TraceAnalysisJob(Guid.NewGuid(), Testbed.Trace(("db.query", 5)), DateTimeOffset.UtcNow);
         await bed.PublishJobAsync(Subjects.TraceAnalysis, job, job.JobId);
         await bed.WaitForStatusAsync(job.JobId, JobState.Running);

@@ -92,18 +92,27 @@ internal sealed class Testbed : IAsyncDisposable
     {
         var store = await Kv.GetStoreAsync(FluoTopology.JobsBucket);
         JobStatus? last = null;
-        await Eventually.Async(async () =>
+        try
         {
-            try
+            await Eventually.Async(async () =>
             {
-                last = (await store.GetEntryAsync<JobStatus>(jobId.ToString("N"))).Value;
-                return last is not null && states.Contains(last.State);
-            }
-            catch (NatsKVKeyNotFoundException)
-            {
-                return false;
-            }
-        }, $"job {jobId:N} in {string.Join('/', states)} (last: {last?.State} {last?.Message})");
+                try
+                {
+                    last = (await store.GetEntryAsync<JobStatus>(jobId.ToString("N"))).Value;
+                    return last is not null && states.Contains(last.State);
+                }
+                catch (NatsKVKeyNotFoundException)
+                {
+                    return false;
+                }
+            }, $"job {jobId:N} in {string.Join('/', states)}");
+        }
+        catch (TimeoutException ex)
+        {
+            // The description above is built before the wait; say what was last seen when it ran out.
+            throw new TimeoutException($"{ex.Message} Last seen: {(last is null ? "no status" : $"{last.State} {last.Message}")}.", ex);
+        }
+
         return last!;
     }
 

@@ -43,11 +43,12 @@ internal sealed class HttpLoadClient : IDisposable
 
     /// <summary>
     /// Posts <paramref name="json"/> to <paramref name="path"/> and reads the whole response. Returns its status code;
-    /// its body goes to <paramref name="body"/> if given (de-chunked), else is skipped without a copy.
+    /// its body goes to <paramref name="body"/> if given (de-chunked), else is skipped without a copy. A
+    /// <paramref name="traceParent"/> is sent as the W3C <c>traceparent</c> header, so the server's spans join that trace.
     /// </summary>
-    public async ValueTask<int> PostAsync(string path, ReadOnlyMemory<byte> json, IBufferWriter<byte>? body, CancellationToken ct)
+    public async ValueTask<int> PostAsync(string path, ReadOnlyMemory<byte> json, IBufferWriter<byte>? body, string? traceParent, CancellationToken ct)
     {
-        var length = WriteRequest(path, json.Span);
+        var length = WriteRequest(path, json.Span, traceParent);
         _deadline.CancelAfter(_timeout);
         using var link = ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _deadline);
         try
@@ -100,7 +101,10 @@ internal sealed class HttpLoadClient : IDisposable
     }
 
     /// <summary>Posts and returns the status code, skipping the body.</summary>
-    public ValueTask<int> PostAsync(string path, ReadOnlyMemory<byte> json, CancellationToken ct) => PostAsync(path, json, null, ct);
+    public ValueTask<int> PostAsync(string path, ReadOnlyMemory<byte> json, CancellationToken ct) => PostAsync(path, json, null, null, ct);
+
+    /// <summary>Posts as part of the trace <paramref name="traceParent"/> and returns the status code, skipping the body.</summary>
+    public ValueTask<int> PostAsync(string path, ReadOnlyMemory<byte> json, string traceParent, CancellationToken ct) => PostAsync(path, json, null, traceParent, ct);
 
     public void Dispose()
     {
@@ -108,9 +112,9 @@ internal sealed class HttpLoadClient : IDisposable
         _deadline.Dispose();
     }
 
-    private int WriteRequest(string path, ReadOnlySpan<byte> json)
+    private int WriteRequest(string path, ReadOnlySpan<byte> json, string? traceParent)
     {
-        var length = 5 + path.Length + 11 + _prefix.Length + 10 + 4 + json.Length;
+        var length = 5 + path.Length + 11 + (traceParent is null ? 0 : 15 + traceParent.Length) + _prefix.Length + 10 + 4 + json.Length;
         if (_request.Length < length)
         {
             _request = new byte[Math.Max(length, _request.Length * 2)];
@@ -123,6 +127,15 @@ internal sealed class HttpLoadClient : IDisposable
         at += Encoding.ASCII.GetBytes(path, span[at..]);
         " HTTP/1.1\r\n"u8.CopyTo(span[at..]);
         at += 11;
+        if (traceParent is not null)
+        {
+            "traceparent: "u8.CopyTo(span[at..]);
+            at += 13;
+            at += Encoding.ASCII.GetBytes(traceParent, span[at..]);
+            "\r\n"u8.CopyTo(span[at..]);
+            at += 2;
+        }
+
         _prefix.CopyTo(span[at..]);
         at += _prefix.Length;
         Utf8Formatter.TryFormat(json.Length, span[at..], out var digits);

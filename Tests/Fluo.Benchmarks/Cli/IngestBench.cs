@@ -10,8 +10,10 @@ using Fluo.Contracts;
 using Fluo.Contracts.Signals;
 using Fluo.Hosting;
 using Fluo.Hosting.ApplicationModel;
+using Fluo.Hosting.Dashboard;
 using Fluo.Hosting.Testing;
 using Fluo.Nats;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fluo.Benchmarks.Cli;
 
@@ -19,13 +21,16 @@ namespace Fluo.Benchmarks.Cli;
 /// <c>ingest</c>: starts the whole system (the real AppHost model, isolated state), creates a rule every trace
 /// violates, then (1) posts 10-span traces to <c>POST /api/traces</c> as fast as <c>--concurrency</c> clients can for
 /// <c>--seconds</c> and reports accepted and analysed traces/s, and (2) posts at a fixed <c>--rate</c> and reports
-/// accept→signal latency (HTTP send → <c>signals.created</c> seen on NATS) p50/p95/p99. Both follow a warm-up at full
+/// accept→signal latency (HTTP send → <c>signals.created</c> seen on NATS) p50/p95/p99, split into stages by
+/// <see cref="IngestStages"/>. <c>--sampled</c> (percent, default 100) is the share of requests whose
+/// <c>traceparent</c> is marked sampled: the services' parent-based samplers record only those. Both follow a warm-up at full
 /// load (<c>--warmup</c> seconds). Each client loop posts through its own <see cref="HttpLoadClient"/> connection.
 /// </summary>
 internal static class IngestBench
 {
     private static readonly ConcurrentDictionary<int, int> Refused = new();
     private static readonly ConcurrentBag<double> AcceptMs = [];
+    private static double _sampled = 1;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -33,11 +38,14 @@ internal static class IngestBench
         var rate = BenchArgs.Int(args, "--rate", 500);
         var concurrency = BenchArgs.Int(args, "--concurrency", 32);
         var warmUpSeconds = BenchArgs.Int(args, "--warmup", 30);
+        _sampled = BenchArgs.Int(args, "--sampled", 100) / 100.0;
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = cts.Token;
 
         Console.WriteLine("starting the system (nats, postgres, backend, 2 workers, api)...");
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync(Assembly.Load("Fluo.AppHost"), [], ct);
+        // Room for every span of the paced phase, which IngestStages reads back at its end (unless set otherwise).
+        builder.Configuration["AppHost:Dashboard:Limits:MaxSpans"] ??= Math.Max(50_000, rate * seconds * 10).ToString(CultureInfo.InvariantCulture);
         ProjectEnv.Apply(args, "--env", builder.Resources.OfType<ProjectResource>());
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);
@@ -102,6 +110,8 @@ internal static class IngestBench
             $"sent {total} traces in {sendElapsed.TotalSeconds:F2}s = {total / sendElapsed.TotalSeconds:F0} traces/s achieved (asked {rate}/s)"));
         await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
         Report($"at {rate}/s", sent, seen);
+        await Task.Delay(TimeSpan.FromSeconds(3), ct); // the services' last span exports
+        IngestStages.Report(app.Services.GetRequiredService<DashboardServer>().Store, sent, seen);
         ReportAccept();
         ReportRefused();
         foreach (var loop in loops)
@@ -127,7 +137,7 @@ internal static class IngestBench
         AcceptMs.Clear();
         if (ms.Length > 0)
         {
-            double P(double q) => ms[Math.Min(ms.Length - 1, (int)(q * ms.Length))];
+            double P(double q) => Percentile.Of(ms, q);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"accept (POST → 202) latency over {ms.Length} requests: p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms"));
         }
@@ -144,7 +154,7 @@ internal static class IngestBench
             return;
         }
 
-        double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))];
+        double P(double q) => Percentile.Of(latencies, q);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label}: accept→signal latency over {latencies.Length} traces: p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {latencies[^1]:F1} ms"));
     }
@@ -196,7 +206,7 @@ internal static class IngestBench
         var body = loop.Trace(traceId, DateTimeOffset.UtcNow);
         var started = Stopwatch.GetTimestamp();
         sent?.TryAdd(traceId, started);
-        var status = await loop.Client.PostAsync("/api/traces", body, ct);
+        var status = await loop.Client.PostAsync("/api/traces", body, IngestStages.TraceParent(traceId, Random.Shared.NextDouble() < _sampled), ct);
         AcceptMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (status != (int)HttpStatusCode.Accepted)
         {

@@ -136,7 +136,7 @@ internal static partial class WsBench
             $"delivered {latencies.Length} of {expected} frames in {elapsed.TotalSeconds:F2} s = {latencies.Length / elapsed.TotalSeconds:F0} frames/s; dropped {expected - latencies.Length}"));
         if (latencies.Length > 0)
         {
-            double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))];
+            double P(double q) => Percentile.Of(latencies, q);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"publish→client-frame latency: p50 {P(0.50):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {latencies[^1]:F1} ms"));
         }

@@ -95,6 +95,32 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Many_traces_are_found_in_one_pass_with_their_spans_in_start_order()
+    {
+        using var source = new ActivitySource("receiver.many");
+        using var provider = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(Resource("api")).AddSource("receiver.many")
+            .AddOtlpExporter(o => { Configure(o, "/v1/traces"); o.ExportProcessorType = ExportProcessorType.Simple; }).Build();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var root = source.StartActivity($"root {i}", ActivityKind.Server);
+            using (source.StartActivity($"child {i}", ActivityKind.Producer, root!.Context, startTime: root.StartTimeUtc.AddMilliseconds(5)))
+            {
+            }
+
+            ids.Add(root.TraceId.ToHexString());
+        }
+
+        provider.ForceFlush();
+
+        var found = _store.GetTraces(new HashSet<string>([ids[0], ids[2], "0123456789abcdef0123456789abcdef"]));
+        Assert.Equal(new[] { ids[0], ids[2] }.Order(), found.Select(g => g.Key).Order());
+        Assert.Equal(["root 0", "child 0"], found[ids[0]].Select(s => s.Name));
+        Assert.Equal(["root 2", "child 2"], found[ids[2]].Select(s => s.Name));
+        Assert.Empty(found[ids[1]]);
+    }
+
+    [Fact]
     public async Task Logs_keep_message_severity_category_and_trace_ids()
     {
         using var source = new ActivitySource("receiver.logs");

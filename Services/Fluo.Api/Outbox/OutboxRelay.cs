@@ -15,7 +15,8 @@ namespace Fluo.Api.Outbox;
 /// published at once, without reading them back. A sweep every <see cref="ApiOptions.RelayPollInterval"/> claims the
 /// unsent rows older than <see cref="ApiOptions.RelaySweepAge"/> in order (<c>FOR UPDATE SKIP LOCKED</c>, so Api
 /// replicas share the work): rows whose publish failed, or whose process died or ran out of queue. Either way each
-/// row goes out with <c>Nats-Msg-Id</c> = row id, every ack is awaited, and the acknowledged rows are marked sent;
+/// row goes out with <c>Nats-Msg-Id</c> = row id, every ack is awaited, and the acknowledged rows are marked sent (on
+/// the fast path while the next rows are published);
 /// failed rows keep their place with attempts and the last error, and the sweep retries them. A row published twice
 /// (a crash between publish and mark, or the two paths meeting at the age boundary) is dropped by the stream as a
 /// duplicate, so an accepted request is neither lost nor processed twice.
@@ -38,6 +39,7 @@ internal sealed partial class OutboxRelay(
     private readonly ApiOptions _options = options.Value;
     private long _lastBacklogCheck;
     private long _lastPurge = Environment.TickCount64;
+    private Task _marking = Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -62,6 +64,7 @@ internal sealed partial class OutboxRelay(
 
                     if (failed == 0 && Environment.TickCount64 >= nextSweep)
                     {
+                        await _marking; // so the sweep does not claim rows that are being marked
                         int claimed;
                         (claimed, failed) = await SweepAsync(publisher, stoppingToken);
                         var full = claimed >= _options.RelayBatchSize;
@@ -103,14 +106,39 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes rows handed over by <see cref="CommittedOutbox"/> and marks them; returns how many failed.</summary>
+    /// <summary>
+    /// Publishes rows handed over by <see cref="CommittedOutbox"/> and starts marking them, without waiting for the mark:
+    /// the next rows are published while it runs (one mark at a time). Returns how many rows failed.
+    /// </summary>
     private async Task<int> RelayCommittedAsync(NatsJSPublisher publisher, List<OutboxRow> rows, CancellationToken cancellationToken)
     {
         var outcome = await PublishAllAsync(publisher, rows, cancellationToken);
-        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
-        await MarkAsync(db, null, outcome, cancellationToken);
         Count(outcome, rows.Count);
+        await _marking;
+        _marking = MarkCommittedAsync(outcome, cancellationToken);
         return outcome.FailedIds.Count;
+    }
+
+    /// <summary>Marks what <see cref="RelayCommittedAsync"/> published; never throws.</summary>
+    /// <remarks>
+    /// Rows a failed mark leaves unsent are published again by the sweep, and the stream drops the repeats by their
+    /// <c>Nats-Msg-Id</c>: nothing is lost or processed twice, so a failure is only logged.
+    /// </remarks>
+    private async Task MarkCommittedAsync(PublishOutcome outcome, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+            await MarkAsync(db, null, outcome, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogMarkFailed(logger, outcome.Sent.Count + outcome.FailedIds.Count, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the rows stay unsent and the next start's sweep publishes them (the stream drops the repeats).
+        }
     }
 
     /// <summary>The sweep: claims one batch of unsent rows older than the sweep age and publishes it; returns how many rows it claimed and how many failed.</summary>
@@ -132,31 +160,44 @@ internal sealed partial class OutboxRelay(
         return (rows.Count, outcome.FailedIds.Count);
     }
 
-    /// <summary>Publishes every row, awaits every ack, then creates each acknowledged job's <c>queued</c> status.</summary>
+    /// <summary>
+    /// Publishes every row and, right behind each job, its <c>queued</c> status, then awaits every ack: one round trip's
+    /// wait for the lot. A status may so be created for a job whose publish then fails; it is still queued (in the
+    /// table, for the sweep), so the status is true.
+    /// </summary>
     private async Task<PublishOutcome> PublishAllAsync(NatsJSPublisher publisher, List<OutboxRow> rows, CancellationToken cancellationToken)
     {
         var futures = new NatsJSPublishFuture?[rows.Count];
+        var kvCreates = new List<NatsJSPublishFuture>();
         var errors = new string?[rows.Count];
-        var parents = new ActivityContext[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             var headers = ReadHeaders(rows[i].Headers);
-            parents[i] = ParentOf(headers);
+            using var carrier = Continue(ParentOf(headers));
             try
             {
-                using (Continue(parents[i]))
-                {
-                    futures[i] = await PublishAsync(publisher, rows[i], headers, cancellationToken);
-                }
+                futures[i] = await PublishAsync(publisher, rows[i], headers, cancellationToken);
             }
             catch (NatsException ex)
             {
                 errors[i] = ex.Message;
+                continue;
+            }
+
+            if (Subjects.TypeOf(rows[i].Subject) is { } type)
+            {
+                try
+                {
+                    kvCreates.Add(await CreateQueuedStatusAsync(publisher, rows[i].Id, type, cancellationToken));
+                }
+                catch (NatsException ex)
+                {
+                    LogStatusNotCreated(logger, rows[i].Subject, ex.Message);
+                }
             }
         }
 
         var outcome = new PublishOutcome(new List<Guid>(rows.Count), [], []);
-        var kvCreates = new List<NatsJSPublishFuture>();
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < rows.Count; i++)
         {
@@ -170,13 +211,6 @@ internal sealed partial class OutboxRelay(
                 await future;
                 outcome.Sent.Add(rows[i].Id);
                 metrics.Lag.Record((now - rows[i].CreatedAt).TotalSeconds);
-                if (Subjects.TypeOf(rows[i].Subject) is { } type)
-                {
-                    using (Continue(parents[i]))
-                    {
-                        kvCreates.Add(await CreateQueuedStatusAsync(publisher, rows[i].Id, type, cancellationToken));
-                    }
-                }
             }
             catch (Exception ex) when (ex is NatsException or ObjectDisposedException)
             {
@@ -192,7 +226,7 @@ internal sealed partial class OutboxRelay(
             }
             catch (NatsJSApiException ex) when (ex.ErrorCode == NatsJSErrorCodes.WrongLastSequence)
             {
-                // The worker already wrote a newer status: keep it.
+                // A newer status (the worker's), or this job's own from an earlier publish: keep it.
             }
             catch (NatsException ex)
             {
@@ -408,6 +442,9 @@ internal sealed partial class OutboxRelay(
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Outbox relay: {Failed} of {Claimed} messages not acknowledged ({Error}); they will be retried")]
     private static partial void LogPublishFailed(ILogger logger, int failed, int claimed, string error);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Outbox relay could not mark {Rows} published rows; the sweep publishes them again and the stream drops the repeats")]
+    private static partial void LogMarkFailed(ILogger logger, int rows, Exception exception);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Job status not created on {Subject}: {Error}")]
     private static partial void LogStatusNotCreated(ILogger logger, string subject, string error);

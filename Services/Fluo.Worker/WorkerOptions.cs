@@ -6,8 +6,11 @@ public sealed class WorkerOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Fluo:Worker";
 
-    /// <summary>How many jobs one replica processes at once (each waits on NATS round trips).</summary>
-    public int Concurrency { get; set; } = 32;
+    /// <summary>
+    /// How many jobs one replica processes at once. A job spends most of its time waiting on round trips (the Backend's
+    /// batched writes, JetStream acks), so a replica's throughput is about this many divided by a job's duration.
+    /// </summary>
+    public int Concurrency { get; set; } = 128;
 
     /// <summary>The first retry delay after a transient failure; doubled per delivery.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);

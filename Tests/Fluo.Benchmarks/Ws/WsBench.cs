@@ -111,6 +111,7 @@ internal static partial class WsBench
         var webCpu = webProcess.TotalProcessorTime;
         var (webUser, webSys) = UserSys(webProcess.Id);
         var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var ownGc = (Pause: GC.GetTotalPauseDuration(), Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2));
         var start = Stopwatch.GetTimestamp();
         recorder.Reset(since: start);
         await PublishAsync(js, rate, total, ct);
@@ -122,6 +123,7 @@ internal static partial class WsBench
         webCpu = webProcess.TotalProcessorTime - webCpu;
         var (webUserEnd, webSysEnd) = UserSys(webProcess.Id);
         ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpu;
+        ownGc = (GC.GetTotalPauseDuration() - ownGc.Pause, GC.CollectionCount(0) - ownGc.Gen0, GC.CollectionCount(1) - ownGc.Gen1, GC.CollectionCount(2) - ownGc.Gen2);
         var latencies = recorder.Latencies();
         if (framesFile is not null)
         {
@@ -142,7 +144,7 @@ internal static partial class WsBench
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cpu: web process {webCpu.TotalSeconds:F1} s (user {webUserEnd - webUser:F1} s, kernel {webSysEnd - webSys:F1} s; {webCpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1} µs per frame), bench clients {ownCpu.TotalSeconds:F1} s; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+            $"cpu: web process {webCpu.TotalSeconds:F1} s (user {webUserEnd - webUser:F1} s, kernel {webSysEnd - webSys:F1} s; {webCpu.TotalMicroseconds / Math.Max(1, latencies.Length):F1} µs per frame), bench clients {ownCpu.TotalSeconds:F1} s (GC pauses {ownGc.Pause.TotalMilliseconds:F0} ms in {ownGc.Gen0}/{ownGc.Gen1}/{ownGc.Gen2} gen0/1/2 collections); machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine($"connections: {all.Count - errored} ok, {errored} errored" +
             (errored > 0 ? " (" + string.Join("; ", all.Where(c => c.Failed is not null).Select(c => c.Failed).Distinct().Take(3)) + ")" : string.Empty));
         await Task.WhenAll(all.Select(c => c.DisposeAsync().AsTask()));

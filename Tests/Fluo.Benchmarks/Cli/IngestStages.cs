@@ -34,6 +34,7 @@ internal static class IngestStages
 
         var spans = store.GetTraces(new HashSet<string>(sent.Keys, StringComparer.Ordinal));
         var rows = new List<double[]>();
+        var jobs = new List<double>();
         foreach (var (traceId, sentAt) in sent)
         {
             var trace = spans[traceId];
@@ -47,6 +48,7 @@ internal static class IngestStages
             }
 
             DateTimeOffset[] points = [Wall(sentAt), request.End, job.Start, process.Start, signal.Start, Wall(seenAt)];
+            jobs.Add(process.Duration.TotalMilliseconds);
             rows.Add([.. points.Zip(points.Skip(1), (a, b) => (b - a).TotalMilliseconds)]);
         }
 
@@ -65,5 +67,10 @@ internal static class IngestStages
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {Names[i],-10} {P(0.50),35:F1} {P(0.95),7:F1} {P(0.99),7:F1} {slowest.Average(r => r[i]),10:F1}"));
         }
+
+        // Not a stage: the whole job, which goes on after the signal (the Backend's record of the job, its final status, the ack).
+        var whole = jobs.Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  worker job, start to ack {Percentile.Of(whole, 0.50),23:F1} {Percentile.Of(whole, 0.95),7:F1} {Percentile.Of(whole, 0.99),7:F1}"));
     }
 }

@@ -61,6 +61,49 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_mark_that_fails_after_the_publish_leaves_the_row_to_the_sweep_and_the_job_is_in_the_stream_once()
+    {
+        await api.WaitOutboxDrainedAsync();
+        var count = (await api.JobMessagesAsync()).Count;
+        var traceId = Samples.NewTraceId();
+
+        // The database refuses the first mark of this trace's row (a sequence, because the refusal rolls back anything else).
+        await using (var arm = api.Db.CreateCommand(
+            "CREATE SEQUENCE test_mark_refusals; " +
+            "CREATE FUNCTION test_refuse_first_mark() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+            "IF OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL AND position('" + traceId + "' in convert_from(NEW.payload, 'UTF8')) > 0 THEN " +
+            "IF nextval('test_mark_refusals') = 1 THEN RAISE EXCEPTION 'test: mark refused'; END IF; END IF; RETURN NEW; END $$; " +
+            "CREATE TRIGGER test_refuse_first_mark BEFORE UPDATE ON outbox FOR EACH ROW EXECUTE FUNCTION test_refuse_first_mark();"))
+        {
+            await arm.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(traceId)));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var jobId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+
+            await api.WaitOutboxDrainedAsync();
+            await using (var refusals = api.Db.CreateCommand("SELECT last_value FROM test_mark_refusals"))
+            {
+                Assert.Equal(2L, await refusals.ExecuteScalarAsync()); // refused once, then marked by the sweep
+            }
+
+            Assert.Equal(1, await api.CountAsync("outbox", $"id = '{jobId}' AND sent_at IS NOT NULL AND attempts = 1"));
+            var messages = await api.JobMessagesAsync();
+            Assert.Equal(count + 1, messages.Count);
+            Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId.ToString());
+        }
+        finally
+        {
+            await using var disarm = api.Db.CreateCommand(
+                "DROP TRIGGER test_refuse_first_mark ON outbox; DROP FUNCTION test_refuse_first_mark(); DROP SEQUENCE test_mark_refusals;");
+            await disarm.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public async Task Sent_rows_older_than_the_retention_are_deleted_and_unsent_or_recent_rows_are_kept()
     {
         await api.WaitOutboxDrainedAsync();

@@ -48,61 +48,68 @@ internal sealed partial class OutboxRelay(
         await using var publisher = js.CreatePublisher(new NatsJSPublisherOpts { MaxInFlight = 1024, AckTimeout = TimeSpan.FromSeconds(5) });
         var backoff = TimeSpan.Zero;
         var nextSweep = 0L; // at once: rows an earlier process left behind
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var (more, failed) = (false, 0);
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (connection.ConnectionState == NatsConnectionState.Open)
+                var (more, failed) = (false, 0);
+                try
                 {
-                    var rows = committed.Take(_options.RelayBatchSize, _options.RelaySweepAge);
-                    if (rows.Count > 0)
+                    if (connection.ConnectionState == NatsConnectionState.Open)
                     {
-                        failed = await RelayCommittedAsync(publisher, rows, stoppingToken);
-                        more = committed.Count > 0;
-                    }
+                        var rows = committed.Take(_options.RelayBatchSize, _options.RelaySweepAge);
+                        if (rows.Count > 0)
+                        {
+                            failed = await RelayCommittedAsync(publisher, rows, stoppingToken);
+                            more = committed.Count > 0;
+                        }
 
-                    if (failed == 0 && Environment.TickCount64 >= nextSweep)
+                        if (failed == 0 && Environment.TickCount64 >= nextSweep)
+                        {
+                            await _marking; // so the sweep does not claim rows that are being marked
+                            int claimed;
+                            (claimed, failed) = await SweepAsync(publisher, stoppingToken);
+                            var full = claimed >= _options.RelayBatchSize;
+                            more |= full;
+                            nextSweep = full ? 0 : Environment.TickCount64 + (long)_options.RelayPollInterval.TotalMilliseconds;
+                        }
+                    }
+                    else
                     {
-                        await _marking; // so the sweep does not claim rows that are being marked
-                        int claimed;
-                        (claimed, failed) = await SweepAsync(publisher, stoppingToken);
-                        var full = claimed >= _options.RelayBatchSize;
-                        more |= full;
-                        nextSweep = full ? 0 : Environment.TickCount64 + (long)_options.RelayPollInterval.TotalMilliseconds;
+                        // The rows stay unsent in the table; the sweep publishes them once NATS is back.
+                        committed.Clear();
+                        failed = 1;
+                        LogNatsDown(logger, connection.ConnectionState);
                     }
                 }
-                else
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // The rows stay unsent in the table; the sweep publishes them once NATS is back.
-                    committed.Clear();
                     failed = 1;
-                    LogNatsDown(logger, connection.ConnectionState);
+                    LogBatchFailed(logger, ex);
+                }
+
+                if (failed > 0)
+                {
+                    backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                    nextSweep = 0;
+                    await CheckBacklogAsync(force: true, stoppingToken);
+                    await Task.Delay(backoff, stoppingToken);
+                    continue;
+                }
+
+                backoff = TimeSpan.Zero;
+                if (!more)
+                {
+                    await CheckBacklogAsync(force: false, stoppingToken);
+                    await PurgeIfDueAsync(stoppingToken);
+                    var untilSweep = Math.Max(0, nextSweep - Environment.TickCount64);
+                    await committed.WaitAsync(TimeSpan.FromMilliseconds(untilSweep), stoppingToken);
                 }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                failed = 1;
-                LogBatchFailed(logger, ex);
-            }
-
-            if (failed > 0)
-            {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                nextSweep = 0;
-                await CheckBacklogAsync(force: true, stoppingToken);
-                await Task.Delay(backoff, stoppingToken);
-                continue;
-            }
-
-            backoff = TimeSpan.Zero;
-            if (!more)
-            {
-                await CheckBacklogAsync(force: false, stoppingToken);
-                await PurgeIfDueAsync(stoppingToken);
-                var untilSweep = Math.Max(0, nextSweep - Environment.TickCount64);
-                await committed.WaitAsync(TimeSpan.FromMilliseconds(untilSweep), stoppingToken);
-            }
+        }
+        finally
+        {
+            await _marking; // never throws: a mark in flight finishes before the publisher goes
         }
     }
 
@@ -131,13 +138,13 @@ internal sealed partial class OutboxRelay(
             await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
             await MarkAsync(db, null, outcome, cancellationToken);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            LogMarkFailed(logger, outcome.Sent.Count + outcome.FailedIds.Count, ex);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping: the rows stay unsent and the next start's sweep publishes them (the stream drops the repeats).
+            // When stopping, the rows stay unsent and the next start's sweep publishes them: nothing to report.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                LogMarkFailed(logger, outcome.Sent.Count + outcome.FailedIds.Count, ex);
+            }
         }
     }
 

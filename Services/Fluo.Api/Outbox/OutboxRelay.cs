@@ -180,10 +180,11 @@ internal sealed partial class OutboxRelay(
         for (var i = 0; i < rows.Count; i++)
         {
             var headers = ReadHeaders(rows[i].Headers);
+            var type = Subjects.TypeOf(rows[i].Subject);
             using var carrier = Continue(ParentOf(headers));
             try
             {
-                futures[i] = await PublishAsync(publisher, rows[i], headers, cancellationToken);
+                futures[i] = await PublishAsync(publisher, rows[i], type is not null, headers, cancellationToken);
             }
             catch (NatsException ex)
             {
@@ -191,11 +192,11 @@ internal sealed partial class OutboxRelay(
                 continue;
             }
 
-            if (Subjects.TypeOf(rows[i].Subject) is { } type)
+            if (type is { } jobType)
             {
                 try
                 {
-                    kvCreates.Add(await CreateQueuedStatusAsync(publisher, rows[i].Id, type, cancellationToken));
+                    kvCreates.Add(await CreateQueuedStatusAsync(publisher, rows[i].Id, jobType, cancellationToken));
                 }
                 catch (NatsException ex)
                 {
@@ -303,10 +304,10 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes a row with its stored <paramref name="headers"/>, plus its job id for a job.</summary>
-    private static ValueTask<NatsJSPublishFuture> PublishAsync(NatsJSPublisher publisher, OutboxRow row, NatsHeaders? headers, CancellationToken cancellationToken)
+    /// <summary>Publishes a row with its stored <paramref name="headers"/>, plus its job id when it is a job.</summary>
+    private static ValueTask<NatsJSPublishFuture> PublishAsync(NatsJSPublisher publisher, OutboxRow row, bool isJob, NatsHeaders? headers, CancellationToken cancellationToken)
     {
-        if (Subjects.TypeOf(row.Subject) is not null)
+        if (isJob)
         {
             headers ??= new NatsHeaders(3);
             headers[FluoHeaders.JobId] = row.Id.ToString();

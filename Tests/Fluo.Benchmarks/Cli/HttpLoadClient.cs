@@ -100,9 +100,6 @@ internal sealed class HttpLoadClient : IDisposable
         }
     }
 
-    /// <summary>Posts and returns the status code, skipping the body.</summary>
-    public ValueTask<int> PostAsync(string path, ReadOnlyMemory<byte> json, CancellationToken ct) => PostAsync(path, json, null, null, ct);
-
     /// <summary>Posts as part of the trace <paramref name="traceParent"/> and returns the status code, skipping the body.</summary>
     public ValueTask<int> PostAsync(string path, ReadOnlyMemory<byte> json, string traceParent, CancellationToken ct) => PostAsync(path, json, null, traceParent, ct);
 

@@ -9,7 +9,7 @@ namespace Fluo.Benchmarks.Cli;
 /// The load loops send each trace with a <c>traceparent</c> whose trace id is the trace's own, so the Api's request,
 /// the relay's job publish, the worker's process span and its signal publish all land in that trace. A stage is the
 /// time between two of those points: <c>request</c> (sent → the Api's response), <c>relay</c> (response → job
-/// publish starts), <c>delivery</c> (job publish → the worker starts processing), <c>analysis</c> (→ the signal
+/// publish starts; slightly negative when the relay publishes before the response is written), <c>delivery</c> (job publish → the worker starts processing), <c>analysis</c> (→ the signal
 /// publish starts) and <c>signal</c> (→ the benchmark sees it on NATS). Clocks: the spans carry the machine's wall
 /// clock, the benchmark its <see cref="Stopwatch"/>, tied together by one reading of both.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Fluo.Hosting.Health;
 
 /// <summary>
 /// Keeps every resource's <see cref="ResourceSnapshot.HealthChecks"/> current while the application runs: its own
-/// probes every <see cref="DistributedApplicationOptions.HealthCheckInterval"/>, and a <c>dependency &lt;name&gt;</c>
+/// probes every <see cref="DistributedApplicationOptions.HealthCheckInterval"/> (the resources in turn, not all at once), and a <c>dependency &lt;name&gt;</c>
 /// check per resource it waits for or references, re-evaluated as soon as that resource's snapshot changes.
 /// </summary>
 internal sealed class HealthMonitor : IDisposable
@@ -56,11 +56,9 @@ internal sealed class HealthMonitor : IDisposable
             RefreshDependencies(name);
         }
 
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            await Task.WhenAll(_runners.Select(r => CheckAsync(r, cancellationToken))).ConfigureAwait(false);
-            await Task.Delay(_interval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        // Each resource keeps its own schedule, the schedules spread evenly over the interval: probing every resource
+        // at once made all the processes busy together, once per interval, which showed as a latency spike under load.
+        await Task.WhenAll(_runners.Select((runner, i) => ProbeAsync(runner, _interval * i / _runners.Count, cancellationToken))).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -69,6 +67,16 @@ internal sealed class HealthMonitor : IDisposable
         foreach (var gate in _checkGates.Values)
         {
             gate.Dispose();
+        }
+    }
+
+    private async Task ProbeAsync(ResourceRunner runner, TimeSpan offset, CancellationToken cancellationToken)
+    {
+        await Task.Delay(offset, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await CheckAsync(runner, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_interval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -8,6 +8,8 @@ namespace Fluo.Hosting.Runners;
 /// <summary>Creates the database once its server is healthy (if missing), then reports healthy when it accepts a query.</summary>
 internal sealed class PostgresDatabaseRunner(PostgresDatabaseResource database, RunContext context) : ResourceRunner(database, context)
 {
+    private PostgresProbe? _probe;
+
     public override string Type => "database";
 
     public override string? ConnectionString => $"{Context.RunnerOf(database.Parent).ConnectionString};Database={database.DatabaseName}";
@@ -37,24 +39,16 @@ internal sealed class PostgresDatabaseRunner(PostgresDatabaseResource database, 
 
     public override async Task<IReadOnlyList<HealthCheckSnapshot>> CheckHealthAsync(ResourceSnapshot current, CancellationToken cancellationToken)
     {
-        var (status, description) = await QueryAsync(ConnectionString!, $"answers queries in {database.DatabaseName}", cancellationToken).ConfigureAwait(false);
+        _probe ??= new PostgresProbe(ConnectionString!, $"answers queries in {database.DatabaseName}");
+        var (status, description) = await _probe.QueryAsync(cancellationToken).ConfigureAwait(false);
         return [new HealthCheckSnapshot("database", status, description, DateTimeOffset.UtcNow)];
     }
 
-    /// <summary>Logs in with <paramref name="connectionString"/> and runs <c>SELECT 1</c> (5s timeout); unhealthy with the error otherwise.</summary>
-    internal static async Task<(HealthStatus Status, string Description)> QueryAsync(string connectionString, string healthy, CancellationToken cancellationToken)
+    public override async Task StopAsync()
     {
-        try
+        if (Interlocked.Exchange(ref _probe, null) is { } probe)
         {
-            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5;Command Timeout=5");
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var query = new NpgsqlCommand("SELECT 1", connection);
-            await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return (HealthStatus.Healthy, healthy);
-        }
-        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            return (HealthStatus.Unhealthy, e.Message);
+            await probe.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -18,6 +18,7 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
 {
     private const string SystemUser = "postgres";
     private ChildProcess? _process;
+    private PostgresProbe? _probe;
     private volatile bool _stopping;
 
     public override string Type => "postgres";
@@ -80,11 +81,17 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
     }
 
     public override Task<IReadOnlyList<HealthCheckSnapshot>> CheckHealthAsync(ResourceSnapshot current, CancellationToken cancellationToken) =>
-        CheckReplicasAsync(current, "postgres", _ => PostgresDatabaseRunner.QueryAsync(ConnectionString!, $"accepts logins on port {Port.ToString(CultureInfo.InvariantCulture)}", cancellationToken));
+        CheckReplicasAsync(current, "postgres", _ =>
+            (_probe ??= new PostgresProbe(ConnectionString!, $"accepts logins on port {Port.ToString(CultureInfo.InvariantCulture)}")).QueryAsync(cancellationToken));
 
     public override async Task StopAsync()
     {
         _stopping = true;
+        if (Interlocked.Exchange(ref _probe, null) is { } probe)
+        {
+            await probe.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_process is { } process)
         {
             // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, data is checkpointed.

@@ -6,6 +6,7 @@ using Fluo.Hosting.Dashboard;
 using Fluo.Hosting.Health;
 using Fluo.Hosting.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Fluo.Hosting.Tests.Dashboard;
 
@@ -125,6 +126,69 @@ public sealed class ResourceHealthTests
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync("/api/resources/postgres/start", null, cts.Token)).StatusCode);
         await PollAsync(api, "app", s => s.Health == HealthStatus.Healthy, cts.Token);
         Assert.Equal(HealthStatus.Healthy, (await PollAsync(api, "appdb", s => s.Health == HealthStatus.Healthy, cts.Token)).Health);
+    }
+
+    [Fact]
+    public async Task PostgreSQL_is_probed_over_one_kept_connection_per_resource_which_logs_in_again_after_a_restart()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(100));
+        await using var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddPostgres("postgres").AddDatabase("appdb");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        await app.WaitForAllResourcesHealthyAsync(cts.Token);
+        using var api = new HttpClient { BaseAddress = app.Services.GetRequiredService<DashboardServer>().Url };
+        var server = (await app.GetConnectionStringAsync("postgres", cts.Token))!;
+
+        // Between probes the server keeps one idle session per probed resource, and later rounds (1 s apart here) reuse it.
+        var first = await ProbeSessionsAsync(server, 2, cts.Token);
+        Assert.Equal(["appdb", "postgres"], first.Select(s => s.Database).Order());
+        var checkedBefore = (await GetAsync(api, "appdb", cts.Token)).HealthChecks.Single(c => c.Name == "database").LastChecked;
+        var later = await PollAsync(api, "appdb", s => s.HealthChecks.Single(c => c.Name == "database").LastChecked > checkedBefore.AddSeconds(2), cts.Token);
+        Assert.Equal(HealthStatus.Healthy, later.Health);
+        Assert.Equal(first, await ProbeSessionsAsync(server, 2, cts.Token));
+
+        // A restart closes those sessions: the next probes log in anew and report healthy, not the broken connection.
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync("/api/resources/postgres/stop", null, cts.Token)).StatusCode);
+        await PollAsync(api, "postgres", s => s.State == ResourceState.Stopped, cts.Token);
+        var restartedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync("/api/resources/postgres/start", null, cts.Token)).StatusCode);
+        foreach (var name in new[] { "postgres", "appdb" })
+        {
+            var snapshot = await PollAsync(api, name, s => s.HealthChecks.Any(c => !c.IsDependency && c.LastChecked > restartedAt.AddSeconds(2)), cts.Token);
+            Assert.All(snapshot.HealthChecks.Where(c => !c.IsDependency), c => Assert.Equal(HealthStatus.Healthy, c.Status));
+        }
+
+        var renewed = await ProbeSessionsAsync(server, 2, cts.Token);
+        Assert.Equal(["appdb", "postgres"], renewed.Select(s => s.Database).Order());
+        Assert.Empty(renewed.Intersect(first));
+    }
+
+    // The probe's sessions, once there are as many as expected (a probe may be between its query and returning the connection).
+    private static async Task<List<(string Database, int Pid, DateTime Started)>> ProbeSessionsAsync(string connectionString, int expected, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var sessions = new List<(string, int, DateTime)>();
+            await using (var connection = new NpgsqlConnection(connectionString + ";Pooling=false"))
+            {
+                await connection.OpenAsync(cancellationToken);
+                await using var query = new NpgsqlCommand("SELECT datname, pid, backend_start FROM pg_stat_activity WHERE application_name = @name ORDER BY datname", connection);
+                query.Parameters.AddWithValue("name", PostgresProbe.ApplicationName);
+                await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    sessions.Add((reader.GetString(0), reader.GetInt32(1), reader.GetDateTime(2)));
+                }
+            }
+
+            if (sessions.Count == expected)
+            {
+                return sessions;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     private static async Task<ResourceSnapshot> GetAsync(HttpClient api, string name, CancellationToken cancellationToken) =>

@@ -2,7 +2,7 @@ using Fluo.Api.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("fluodb");
+builder.AddFluoDatabase();
 builder.AddFluoMessaging();
 builder.AddApiServices();
 

@@ -16,7 +16,7 @@ internal static class Extensions
     /// </summary>
     public static IHostApplicationBuilder AddBackendServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("fluodb");
+        builder.AddFluoDatabase();
         builder.AddFluoMessaging();
 
         builder.Services.AddSingleton<BackendMetrics>();

@@ -33,6 +33,48 @@ public class HostingTests(BackendFixture fixture)
     }
 
     [Fact]
+    public async Task Fluodb_prepares_the_statements_a_connection_repeats_and_compresses_large_values_with_lz4()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        var fluodb = await fixture.Postgres.CreateDatabaseAsync();
+        var app = await StartBackendAsync(nats.Url, fluodb);
+        try
+        {
+            var dataSource = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+            await using (var connection = await dataSource.OpenConnectionAsync())
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    await using var repeated = new Npgsql.NpgsqlCommand("SELECT count(*) FROM rules WHERE enabled = $1", connection);
+                    repeated.Parameters.Add(new Npgsql.NpgsqlParameter { Value = true });
+                    await repeated.ExecuteScalarAsync();
+                }
+
+                await using var prepared = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT count(*) FROM rules WHERE enabled = $1'", connection);
+                Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+            }
+
+            // A trace document big enough to be compressed is compressed with lz4 (pglz costs several times the CPU).
+            await using var db = Npgsql.NpgsqlDataSource.Create(fluodb);
+            var spans = string.Join(",", Enumerable.Range(0, 200).Select(i => $$"""{"spanId":"{{i:x16}}","name":"GET /cart/{{i}}","service":"cart"}"""));
+            await using (var insert = db.CreateCommand("INSERT INTO traces (trace_id, document, span_count) VALUES ('lz4', $1::jsonb, 200)"))
+            {
+                insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = $$"""{"traceId":"lz4","spans":[{{spans}}]}""" });
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            Assert.Equal("lz4", await db.ScalarAsync<string>("SELECT pg_column_compression(document) FROM traces WHERE trace_id = 'lz4'"));
+            Assert.Equal(2L, await db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_attribute WHERE attcompression = 'l' AND (attrelid, attname) IN (('traces'::regclass, 'document'), ('outbox'::regclass, 'payload'))"));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Two_backends_migrate_one_database_concurrently_and_share_requests_through_the_queue_group()
     {
         await using var nats = await NatsServer.StartAsync();

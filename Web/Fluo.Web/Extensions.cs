@@ -16,7 +16,7 @@ public static class Extensions
     public static void AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.AddFluoMessaging();
-        builder.AddNpgsqlDataSource("fluodb");
+        builder.AddFluoDatabase();
         builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -34,8 +34,14 @@ public static class FluoTopology
     /// <summary>How long a worker may hold a job without acking or reporting progress.</summary>
     public static readonly TimeSpan AckWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>The window in which a repeated <c>Nats-Msg-Id</c> is dropped.</summary>
-    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// The window in which a repeated <c>Nats-Msg-Id</c> is dropped: NATS' default of two minutes. It has to outlast the
+    /// time from a first publish to its repeat, and the repeats are the relay's (its sweep republishes an unmarked row
+    /// after a few seconds, a restarted Api within its start-up) and a retried job's signals. Longer costs nats-server
+    /// dearly: it keeps every id of the window in one map, so ten minutes at 1,500 jobs/s is close to a million entries
+    /// per stream, re-hashed as the map grows (in a profile at ten minutes, about a tenth of the server's CPU).
+    /// </summary>
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMinutes(2);
 
     /// <summary>The JOBS stream.</summary>
     public static StreamConfig Jobs(int replicas) => new(JobsStream, [Subjects.Jobs])

@@ -22,7 +22,8 @@ namespace Fluo.Benchmarks.Cli;
 /// violates, then (1) posts 10-span traces to <c>POST /api/traces</c> as fast as <c>--concurrency</c> clients can for
 /// <c>--seconds</c> and reports accepted and analysed traces/s, and (2) posts at a fixed <c>--rate</c> and reports
 /// accept→signal latency (HTTP send → <c>signals.created</c> seen on NATS) p50/p95/p99, split into stages by
-/// <see cref="IngestStages"/>. <c>--sampled</c> (percent, default 100) is the share of requests whose
+/// <see cref="IngestStages"/>. Each phase also reports its CPU time per trace, the machine's and each process's
+/// (<see cref="CpuSample"/>): on a noisy machine that moves far less from run to run than traces/s. <c>--sampled</c> (percent, default 100) is the share of requests whose
 /// <c>traceparent</c> is marked sampled: the services' parent-based samplers record only those. Both follow a warm-up at full
 /// load (<c>--warmup</c> seconds). Each client loop posts through its own <see cref="HttpLoadClient"/> connection.
 /// </summary>
@@ -87,15 +88,18 @@ internal static class IngestBench
 
         Console.WriteLine($"throughput: {concurrency} clients for {seconds} s");
         var sent = new ConcurrentDictionary<string, long>();
+        var cpu = CpuSample.Take();
         var start = Stopwatch.GetTimestamp();
         var accepted = await PostForAsync(loops, TimeSpan.FromSeconds(seconds), sent, ct);
         var acceptElapsed = Stopwatch.GetElapsedTime(start);
         await WaitForAsync(() => seen.Count >= accepted, TimeSpan.FromSeconds(120), ct);
+        var cpuEnd = CpuSample.Take();
         var analysedElapsed = TimeSpan.FromTicks((long)((seen.Values.Max() - start) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ingest: accepted {accepted} traces in {acceptElapsed.TotalSeconds:F2}s = {accepted / acceptElapsed.TotalSeconds:F0} traces/s; " +
             $"analysed (signal seen) {seen.Count} in {analysedElapsed.TotalSeconds:F2}s = {seen.Count / analysedElapsed.TotalSeconds:F0} traces/s"));
         Report("throughput", sent, seen);
+        cpuEnd.Report(cpu, accepted, "throughput");
         ReportAccept();
         ReportRefused();
 
@@ -103,12 +107,14 @@ internal static class IngestBench
         sent.Clear();
         Console.WriteLine($"latency: {rate} traces/s for {seconds} s");
         var total = rate * seconds;
+        cpu = CpuSample.Take();
         var paced = Stopwatch.GetTimestamp();
         await PostManyAsync(loops, total, sent, ct, rate);
         var sendElapsed = Stopwatch.GetElapsedTime(paced);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sent {total} traces in {sendElapsed.TotalSeconds:F2}s = {total / sendElapsed.TotalSeconds:F0} traces/s achieved (asked {rate}/s)"));
         await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
+        CpuSample.Take().Report(cpu, total, $"at {rate}/s");
         Report($"at {rate}/s", sent, seen);
         await Task.Delay(TimeSpan.FromSeconds(3), ct); // the services' last span exports
         IngestStages.Report(app.Services.GetRequiredService<DashboardServer>().Store, sent, seen);

@@ -45,6 +45,36 @@ public class TraceIntakeTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task The_same_trace_sent_concurrently_is_stored_once_as_its_last_copy_with_a_job_per_request()
+    {
+        // Requests that arrive together are written by one statement per table, which may not upsert a row twice: the
+        // copies must be folded into one before the write, not make the shared write fail and fall back to one per request.
+        var traceId = Samples.NewTraceId();
+        var requestsTrace = ActivityTraceId.CreateRandom();
+        using var recorder = new SpanRecorder("Fluo.Api");
+        var jobs = await Task.WhenAll(Enumerable.Range(0, 32).Select(async n =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/traces") { Content = Samples.Json(Samples.FluoTrace(traceId, children: 1 + n % 3)) };
+            request.Headers.Add("traceparent", $"00-{requestsTrace}-{ActivitySpanId.CreateRandom()}-01");
+            using var response = await api.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+        }));
+
+        Assert.Equal(32, jobs.Distinct().Count());
+        Assert.Equal(32, await api.CountAsync("jobs", $"id = ANY('{{{string.Join(',', jobs)}}}') AND state = 'queued'"));
+        Assert.Equal(32, await api.CountAsync("outbox", $"id = ANY('{{{string.Join(',', jobs)}}}')"));
+        Assert.Equal(1, await api.CountAsync("traces", $"trace_id = '{traceId}' AND span_count BETWEEN 2 AND 4 AND json_array_length(document->'spans') = span_count"));
+
+        // Each request was written exactly once (a failed shared write and its retries would link some twice), and some together.
+        var ours = recorder.Stopped.Where(a => a.OperationName == "trace intake write")
+            .Select(a => a.Links.Any() ? a.Links.Count(l => l.Context.TraceId == requestsTrace) : a.TraceId == requestsTrace ? 1 : 0) // one request: its child
+            .Where(n => n > 0).ToList();
+        Assert.Equal(32, ours.Sum());
+        Assert.True(ours.Count < 32, "no two requests were written together");
+    }
+
+    [Fact]
     public async Task Fluo_json_trace_is_stored_queued_and_published_with_the_job_id_and_the_requests_trace()
     {
         var traceId = Samples.NewTraceId();

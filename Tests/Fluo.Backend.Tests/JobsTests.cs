@@ -95,6 +95,30 @@ public class JobsTests(BackendFixture fixture)
     }
 
     [Fact]
+    public async Task Complete_batch_applies_the_statuses_of_a_job_listed_twice_in_their_order()
+    {
+        var (a, b) = (await fixture.Db.JobAsync(JobType.TraceAnalysis, "running"), await fixture.Db.JobAsync(JobType.DataExport, "running"));
+        var batch = new BatchRequest<JobStatus>(
+        [
+            Status(a, JobType.TraceAnalysis, JobState.Succeeded),
+            Status(b, JobType.DataExport, JobState.Dead),
+            Status(a, JobType.TraceAnalysis, JobState.Running),
+            Status(b, JobType.DataExport, JobState.Failed),
+        ]);
+
+        var reply = await fixture.Client.AskAsync<BatchRequest<JobStatus>, BatchReply<JobRecord>>(BackendSubjects.JobsCompleteBatch, batch);
+
+        // A finished job does not go back to running; one final state may replace another, the later one winning.
+        Assert.Equal(JobState.Succeeded, reply.Items[0].Value!.State);
+        Assert.Equal(JobState.Dead, reply.Items[1].Value!.State);
+        Assert.Equal(409, reply.Items[2].Error!.Code);
+        Assert.Contains("already succeeded", reply.Items[2].Error!.Message);
+        Assert.Equal(JobState.Failed, reply.Items[3].Value!.State);
+        Assert.Equal(JobState.Succeeded, (await fixture.Client.AskAsync<IdRequest, JobRecord>(BackendSubjects.JobsGet, new IdRequest(a))).State);
+        Assert.Equal(JobState.Failed, (await fixture.Client.AskAsync<IdRequest, JobRecord>(BackendSubjects.JobsGet, new IdRequest(b))).State);
+    }
+
+    [Fact]
     public async Task Many_concurrent_batches_over_the_same_jobs_all_complete()
     {
         // Batches list the same jobs in different orders; the Backend locks them in one order, so none deadlocks.

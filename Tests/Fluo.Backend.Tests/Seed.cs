@@ -40,7 +40,7 @@ internal static class Seed
         trace ??= Trace();
         await using var command = db.CreateCommand("INSERT INTO traces (trace_id, document, span_count, received_at) VALUES (@id, @doc, @spans, @at)");
         command.Parameters.AddWithValue("id", trace.TraceId);
-        command.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(trace, FluoJsonContext.Default.TraceDocument) });
+        command.Parameters.Add(new NpgsqlParameter("doc", NpgsqlDbType.Json) { Value = JsonSerializer.Serialize(trace, FluoJsonContext.Default.TraceDocument) });
         command.Parameters.AddWithValue("spans", trace.Spans.Count);
         command.Parameters.AddWithValue("at", receivedAt ?? DateTimeOffset.UtcNow);
         await command.ExecuteNonQueryAsync();

@@ -112,6 +112,30 @@ public class SignalsTests(BackendFixture fixture)
     }
 
     [Fact]
+    public async Task Record_batch_keeps_each_signals_own_span_ids_and_records_a_job_listed_twice_once()
+    {
+        var (slow, errors) = (Guid.NewGuid(), Guid.NewGuid());
+        var (one, two) = (Guid.NewGuid(), Guid.NewGuid());
+        var (traceOne, traceTwo) = (Seed.NewTraceId(), Seed.NewTraceId());
+        var batch = new BatchRequest<RecordSignalsRequest>(
+        [
+            new(one, traceOne, [Violation(slow, "slow", Severity.Warning, "1111111111111111", "2222222222222222", "3333333333333333"), Violation(errors, "errors", Severity.Error, "4444444444444444")]),
+            new(two, traceTwo, [Violation(errors, "errors", Severity.Error, "5555555555555555", "6666666666666666")]),
+            new(one, traceOne, [Violation(slow, "slow", Severity.Warning, "1111111111111111", "2222222222222222", "3333333333333333"), Violation(errors, "errors", Severity.Error, "4444444444444444")]),
+        ]);
+
+        var reply = await RecordBatchAsync(batch);
+
+        Assert.Equal([2, 1, 0], reply.Items.Select(o => o.Value!.Created));
+        Assert.Equal(["1111111111111111", "2222222222222222", "3333333333333333"], reply.Items[0].Value!.Signals[0].OffendingSpanIds);
+        Assert.Equal(["4444444444444444"], reply.Items[0].Value!.Signals[1].OffendingSpanIds);
+        Assert.Equal(["5555555555555555", "6666666666666666"], reply.Items[1].Value!.Signals.Single().OffendingSpanIds);
+        Assert.Equal(reply.Items[0].Value!.Signals.Select(s => s.Id), reply.Items[2].Value!.Signals.Select(s => s.Id));
+        Assert.Equal((traceTwo, two, Severity.Error), (reply.Items[1].Value!.Signals[0].TraceId, reply.Items[1].Value!.Signals[0].JobId, reply.Items[1].Value!.Signals[0].Severity));
+        Assert.Equal(3, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM signals WHERE job_id = ANY(@jobs)", ("jobs", new[] { one, two })));
+    }
+
+    [Fact]
     public async Task Record_batch_writes_the_others_when_the_database_refuses_one_item()
     {
         // PostgreSQL text cannot hold NUL: the whole batch is refused, then each item is written on its own.

@@ -17,14 +17,34 @@ internal static class OutboxCommands
     /// Queues a <c>jobs</c> row (state queued) and the outbox row that publishes <paramref name="payload"/>; returns that
     /// row, for <see cref="CommittedOutbox"/> once the batch has committed.
     /// </summary>
-    public static OutboxRow AddJob(NpgsqlBatch batch, Guid jobId, JobType type, byte[] payload, string? headers)
+    public static OutboxRow AddJob(NpgsqlBatch batch, Guid jobId, JobType type, byte[] payload, string? headers) =>
+        AddJobs(batch, type, [new QueuedJob(jobId, payload, headers)])[0];
+
+    /// <summary>
+    /// <see cref="AddJob"/> for many jobs of one type in two statements whatever their number (a statement per row would
+    /// cost the database an executor start and end for each), the outbox rows in the order of <paramref name="jobs"/>.
+    /// </summary>
+    public static IReadOnlyList<OutboxRow> AddJobs(NpgsqlBatch batch, JobType type, IReadOnlyList<QueuedJob> jobs)
     {
         var subject = Subjects.For(type);
-        batch.BatchCommands.Add(Command("INSERT INTO jobs (id, type, state, subject) VALUES ($1, $2, 'queued', $3)", jobId, TypeName(type), subject));
-        var outbox = Command("INSERT INTO outbox (id, subject, payload, headers) VALUES ($1, $2, $3, $4)", jobId, subject, payload);
-        outbox.Parameters.Add(new NpgsqlParameter { Value = (object?)headers ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        var ids = new Guid[jobs.Count];
+        var payloads = new byte[jobs.Count][];
+        var headers = new string?[jobs.Count];
+        var rows = new OutboxRow[jobs.Count];
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            (ids[i], payloads[i], headers[i]) = (jobs[i].Id, jobs[i].Payload, jobs[i].Headers);
+            rows[i] = new OutboxRow(jobs[i].Id, subject, jobs[i].Payload, jobs[i].Headers, now);
+        }
+
+        batch.BatchCommands.Add(Command("INSERT INTO jobs (id, type, state, subject) SELECT id, $2, 'queued', $3 FROM unnest($1::uuid[]) AS id", ids, TypeName(type), subject));
+
+        // unnest yields the arrays in order, so seq (the sweep's order) follows the order of the jobs.
+        var outbox = Command("INSERT INTO outbox (id, subject, payload, headers) SELECT id, $2, payload, headers FROM unnest($1::uuid[], $3::bytea[], $4::jsonb[]) AS r(id, payload, headers)", ids, subject, payloads);
+        outbox.Parameters.Add(new NpgsqlParameter { Value = headers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         batch.BatchCommands.Add(outbox);
-        return new OutboxRow(jobId, subject, payload, headers, DateTimeOffset.UtcNow);
+        return rows;
     }
 
     /// <summary>A batch command with positional parameters ($1, $2...).</summary>
@@ -76,3 +96,6 @@ internal static class OutboxCommands
         return headers.Count == 0 ? null : JsonSerializer.Serialize(headers, ApiJsonContext.Default.DictionaryStringString);
     }
 }
+
+/// <summary>A job to queue with <see cref="OutboxCommands.AddJobs"/>: its id, payload and stored headers (trace context as JSON, or null).</summary>
+internal sealed record QueuedJob(Guid Id, byte[] Payload, string? Headers);

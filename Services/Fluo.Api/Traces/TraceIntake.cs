@@ -15,8 +15,8 @@ namespace Fluo.Api.Traces;
 /// <summary>
 /// Stores traces and queues their analysis: per trace an upsert into <c>traces</c>, a queued trace_analysis job and
 /// its outbox message, committed together, then hands the messages to the relay. Requests that arrive while a write is in progress
-/// are written together by one writer, in one transaction (one round trip and one commit for all of them), so the
-/// database's cost per trace falls as load rises; a request on its own is written at once. A request is answered
+/// are written together by one writer, in one transaction (one round trip, one statement per table and one commit for
+/// all of them), so the database's cost per trace falls as load rises; a request on its own is written at once. A request is answered
 /// only after the transaction holding it has committed.
 /// </summary>
 internal sealed class TraceIntake : IAsyncDisposable
@@ -24,8 +24,8 @@ internal sealed class TraceIntake : IAsyncDisposable
     /// <summary>Traces written in one transaction at most (a larger single request is still written whole).</summary>
     internal const int MaxBatchTraces = 1_000;
 
-    private const string UpsertTrace =
-        "INSERT INTO traces (trace_id, document, span_count) VALUES ($1, $2, $3) " +
+    private const string UpsertTraces =
+        "INSERT INTO traces (trace_id, document, span_count) SELECT * FROM unnest($1::text[], $2::json[], $3::int[]) " +
         "ON CONFLICT (trace_id) DO UPDATE SET document = EXCLUDED.document, span_count = EXCLUDED.span_count, received_at = now()";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -137,19 +137,26 @@ internal sealed class TraceIntake : IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
-        var outboxRows = new List<OutboxRow>(traces);
+
+        // A set-based statement per table for the whole batch. One statement may not upsert a row twice, so a trace sent
+        // again within the batch is written once, as its last copy (what upserting each in turn would have left).
+        var latest = new Dictionary<string, TraceRow>(traces, StringComparer.Ordinal);
+        var jobs = new List<QueuedJob>(traces);
         foreach (var pending in batch)
         {
             foreach (var row in pending.Rows)
             {
-                var upsert = OutboxCommands.Command(UpsertTrace, row.TraceId);
-                upsert.Parameters.Add(new NpgsqlParameter { Value = row.Document, NpgsqlDbType = NpgsqlDbType.Jsonb });
-                upsert.Parameters.Add(new NpgsqlParameter { Value = row.SpanCount });
-                commands.BatchCommands.Add(upsert);
-                outboxRows.Add(OutboxCommands.AddJob(commands, row.JobId, JobType.TraceAnalysis, row.JobPayload, pending.TraceHeaders));
+                latest[row.TraceId] = row;
+                jobs.Add(new QueuedJob(row.JobId, row.JobPayload, pending.TraceHeaders));
             }
         }
 
+        var upsert = new NpgsqlBatchCommand(UpsertTraces);
+        upsert.Parameters.Add(new NpgsqlParameter { Value = latest.Keys.ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(r => r.Document).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        upsert.Parameters.Add(new NpgsqlParameter { Value = latest.Values.Select(r => r.SpanCount).ToArray() });
+        commands.BatchCommands.Add(upsert);
+        var outboxRows = OutboxCommands.AddJobs(commands, JobType.TraceAnalysis, jobs);
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
         _outbox.Add(outboxRows);

@@ -3,7 +3,9 @@ using Fluo.Backend.Hosting;
 using Fluo.Contracts;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
+using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Fluo.Backend.Jobs;
 
@@ -14,6 +16,9 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
     public const int MaxList = 500;
 
     private const string Columns = "id, type, state, created_at, updated_at, subject, status";
+
+    /// <summary><see cref="Columns"/> of the table aliased <c>j</c>.</summary>
+    private const string JobColumns = "j.id, j.type, j.state, j.created_at, j.updated_at, j.subject, j.status";
 
     /// <summary>jobs.get: one job by id.</summary>
     public async Task<JobRecord> GetAsync(IdRequest request, CancellationToken cancellationToken)
@@ -70,34 +75,49 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
 
     private async Task<BatchOutcome<JobRecord>[]> CompleteAllAsync(IReadOnlyList<JobStatus> statuses, CancellationToken cancellationToken)
     {
-        // One round trip for all when the changes are allowed: the conditions are in each UPDATE, which re-checks them
-        // on the newest row version if a concurrent writer got there first. In job id order, so that batches touching
-        // the same jobs lock them in the same order. Only refused changes read their rows to explain.
-        var order = Enumerable.Range(0, statuses.Count).OrderBy(i => statuses[i].JobId).ToArray();
+        // One round trip and one UPDATE for all when the changes are allowed: the conditions are in the UPDATE, which
+        // re-checks them on the newest row version if a concurrent writer got there first. In job id order, so that
+        // batches touching the same jobs lock them in the same order. One UPDATE changes a row once, so a job reported
+        // twice in the batch is changed by a second UPDATE after the first, as two requests in turn would have.
+        // Only refused changes read their rows to explain.
         var outcomes = new BatchOutcome<JobRecord>[statuses.Count];
+        var rounds = Enumerable.Range(0, statuses.Count)
+            .GroupBy(i => statuses[i].JobId)
+            .SelectMany(job => job.Select((item, round) => (Item: item, Round: round)))
+            .GroupBy(x => x.Round, x => x.Item)
+            .OrderBy(round => round.Key)
+            .Select(round => round.OrderBy(i => statuses[i].JobId).ToArray())
+            .ToList();
         await using (var batch = dataSource.CreateBatch())
         {
-            foreach (var i in order)
+            foreach (var items in rounds)
             {
-                var status = statuses[i];
                 var update = DataSourceExtensions.BatchCommand(
-                    $"UPDATE jobs SET state = @state, status = @status, updated_at = now() " +
-                    $"WHERE id = @id AND type = @type AND (@final OR state <> ALL(@finals)) RETURNING {Columns}",
-                    ("id", status.JobId), ("type", DbNames.Of(status.Type)), ("state", DbNames.Of(status.State)), ("final", DbNames.IsFinal(status.State)), ("finals", DbNames.FinalStates));
-                update.Parameters.Add(DataSourceExtensions.Jsonb("status", status, FluoJsonContext.Default.JobStatus));
+                    "UPDATE jobs AS j SET state = s.state, status = s.status, updated_at = now() " +
+                    "FROM unnest(@items, @ids, @types, @states, @finals, @statuses) AS s(item, id, type, state, final, status) " +
+                    $"WHERE j.id = s.id AND j.type = s.type AND (s.final OR j.state <> ALL(@finalStates)) RETURNING s.item, {JobColumns}",
+                    ("items", items),
+                    ("ids", items.Select(i => statuses[i].JobId).ToArray()),
+                    ("types", items.Select(i => DbNames.Of(statuses[i].Type)).ToArray()),
+                    ("states", items.Select(i => DbNames.Of(statuses[i].State)).ToArray()),
+                    ("finals", items.Select(i => DbNames.IsFinal(statuses[i].State)).ToArray()),
+                    ("finalStates", DbNames.FinalStates));
+                update.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
+                {
+                    Value = items.Select(i => JsonSerializer.Serialize(statuses[i], FluoJsonContext.Default.JobStatus)).ToArray(),
+                });
                 batch.BatchCommands.Add(update);
             }
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            foreach (var i in order)
+            do
             {
-                if (await reader.ReadAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    outcomes[i] = new BatchOutcome<JobRecord>(Read(reader));
+                    outcomes[reader.GetInt32(0)] = new BatchOutcome<JobRecord>(Read(reader, 1));
                 }
-
-                await reader.NextResultAsync(cancellationToken);
             }
+            while (await reader.NextResultAsync(cancellationToken));
         }
 
         var refused = Enumerable.Range(0, statuses.Count).Where(i => outcomes[i] is null).ToList();
@@ -132,12 +152,13 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
         }
     }
 
-    private static JobRecord Read(NpgsqlDataReader reader) => new(
-        reader.GetGuid(0),
-        DbNames.JobTypeOf(reader.GetString(1)),
-        DbNames.JobStateOf(reader.GetString(2)),
-        reader.GetFieldValue<DateTimeOffset>(3),
-        reader.GetFieldValue<DateTimeOffset>(4),
-        reader.GetString(5),
-        reader.GetJson(6, FluoJsonContext.Default.JobStatus));
+    /// <summary>Reads <see cref="Columns"/>, starting at column <paramref name="at"/>.</summary>
+    private static JobRecord Read(NpgsqlDataReader reader, int at = 0) => new(
+        reader.GetGuid(at),
+        DbNames.JobTypeOf(reader.GetString(at + 1)),
+        DbNames.JobStateOf(reader.GetString(at + 2)),
+        reader.GetFieldValue<DateTimeOffset>(at + 3),
+        reader.GetFieldValue<DateTimeOffset>(at + 4),
+        reader.GetString(at + 5),
+        reader.GetJson(at + 6, FluoJsonContext.Default.JobStatus));
 }

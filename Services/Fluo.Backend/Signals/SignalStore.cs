@@ -63,25 +63,49 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, ILogger<SignalSto
             return outcomes;
         }
 
-        // One round trip, one implicit transaction: the inserts, then the jobs' signals for these rules (which a
-        // concurrent or earlier call may have inserted: ON CONFLICT waits for it and then keeps its row).
-        await using var batch = dataSource.CreateBatch();
-        foreach (var (_, request, violation) in rows)
+        // One round trip, one implicit transaction, two statements whatever the number of rows: the inserts, then the
+        // jobs' signals for these rules (which a concurrent or earlier call may have inserted: ON CONFLICT waits for it
+        // and then keeps its row). Each row's span ids are a slice of one flat array, as SQL arrays cannot be ragged.
+        var spans = new List<string>();
+        var (lows, highs) = (new int[rows.Count], new int[rows.Count]);
+        for (var i = 0; i < rows.Count; i++)
         {
-            batch.BatchCommands.Add(DataSourceExtensions.BatchCommand(
-                "INSERT INTO signals (id, rule_id, rule_name, trace_id, job_id, offending_span_ids, severity, status) " +
-                "VALUES (@id, @ruleId, @ruleName, @traceId, @jobId, @spans, @severity, 'open') ON CONFLICT (job_id, rule_id) DO NOTHING",
-                ("id", Guid.CreateVersion7()), ("ruleId", violation.RuleId), ("ruleName", violation.RuleName), ("traceId", request.TraceId),
-                ("jobId", request.JobId), ("spans", violation.OffendingSpanIds.ToArray()), ("severity", DbNames.Of(violation.Severity))));
+            lows[i] = spans.Count + 1;
+            spans.AddRange(rows[i].Violation.OffendingSpanIds);
+            highs[i] = spans.Count;
         }
 
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(DataSourceExtensions.BatchCommand(
+            "INSERT INTO signals (id, rule_id, rule_name, trace_id, job_id, offending_span_ids, severity, status) " +
+            "SELECT r.id, r.rule_id, r.rule_name, r.trace_id, r.job_id, (@spans::text[])[r.lo:r.hi], r.severity, 'open' " +
+            "FROM unnest(@ids, @ruleIds, @ruleNames, @traceIds, @jobIds, @lows, @highs, @severities) " +
+            "AS r(id, rule_id, rule_name, trace_id, job_id, lo, hi, severity) " +
+            "ON CONFLICT (job_id, rule_id) DO NOTHING RETURNING job_id",
+            ("spans", spans.ToArray()),
+            ("ids", rows.Select(_ => Guid.CreateVersion7()).ToArray()),
+            ("ruleIds", rows.Select(r => r.Violation.RuleId).ToArray()),
+            ("ruleNames", rows.Select(r => r.Violation.RuleName).ToArray()),
+            ("traceIds", rows.Select(r => r.Request.TraceId).ToArray()),
+            ("jobIds", rows.Select(r => r.Request.JobId).ToArray()),
+            ("lows", lows),
+            ("highs", highs),
+            ("severities", rows.Select(r => DbNames.Of(r.Violation.Severity)).ToArray())));
         batch.BatchCommands.Add(DataSourceExtensions.BatchCommand(
             $"SELECT {SignalRows.Columns} FROM signals WHERE (job_id, rule_id) IN (SELECT j, r FROM unnest(@jobIds, @ruleIds) AS k(j, r))",
             ("jobIds", rows.Select(r => r.Request.JobId).ToArray()), ("ruleIds", rows.Select(r => r.Violation.RuleId).ToArray())));
 
+        var inserted = new Dictionary<Guid, int>();
         var signals = new Dictionary<(Guid Job, Guid Rule), Signal>(rows.Count);
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var job = reader.GetGuid(0);
+                inserted[job] = inserted.GetValueOrDefault(job) + 1;
+            }
+
+            await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var signal = SignalRows.Read(reader);
@@ -89,10 +113,14 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, ILogger<SignalSto
             }
         }
 
+        // A job twice in the batch (two deliveries at once) has its signals inserted once: the first item says so.
         var created = new int[requests.Count];
-        for (var i = 0; i < rows.Count; i++)
+        for (var item = 0; item < requests.Count; item++)
         {
-            created[rows[i].Item] += batch.BatchCommands[i].RecordsAffected;
+            if (inserted.Remove(requests[item].JobId, out var count))
+            {
+                created[item] = count;
+            }
         }
 
         // Each job's signals in the order of its violations.

@@ -24,7 +24,7 @@ namespace Fluo.Benchmarks.Cli;
 /// accept→signal latency (HTTP send → <c>signals.created</c> seen on NATS) p50/p95/p99, split into stages by
 /// <see cref="IngestStages"/>. Each phase also reports its CPU time per trace, the machine's and each process's
 /// (<see cref="CpuSample"/>): on a noisy machine that moves far less from run to run than traces/s. <c>--sampled</c> (percent, default 100) is the share of requests whose
-/// <c>traceparent</c> is marked sampled: the services' parent-based samplers record only those. Both follow a warm-up at full
+/// <c>traceparent</c> is marked sampled: below 100 the services get a parent-based sampler, which records only those. Both follow a warm-up at full
 /// load (<c>--warmup</c> seconds). Each client loop posts through its own <see cref="HttpLoadClient"/> connection.
 /// </summary>
 internal static class IngestBench
@@ -47,6 +47,16 @@ internal static class IngestBench
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync(Assembly.Load("Fluo.AppHost"), [], ct);
         // Room for every span of the paced phase, which IngestStages reads back at its end (unless set otherwise).
         builder.Configuration["AppHost:Dashboard:Limits:MaxSpans"] ??= Math.Max(50_000, rate * seconds * 10).ToString(CultureInfo.InvariantCulture);
+        if (_sampled < 1)
+        {
+            // In Development Aspire sets always_on, which records every request whatever its traceparent says; the
+            // unsampled share is left unrecorded only by a parent-based sampler (an --env of the caller's still wins).
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                project.Environment.Add(new EnvironmentEntry("OTEL_TRACES_SAMPLER", EnvironmentValueKind.Literal, "parentbased_always_on"));
+            }
+        }
+
         ProjectEnv.Apply(args, "--env", builder.Resources.OfType<ProjectResource>());
         await using var app = await builder.BuildAsync(ct);
         await app.StartAsync(ct);

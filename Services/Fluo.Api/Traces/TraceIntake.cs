@@ -14,10 +14,10 @@ namespace Fluo.Api.Traces;
 
 /// <summary>
 /// Stores traces and queues their analysis: per trace an upsert into <c>traces</c>, a queued trace_analysis job and
-/// its outbox message, committed together, then hands the messages to the relay. Requests that arrive while a write is in progress
-/// are written together by one writer, in one transaction (one round trip, one statement per table and one commit for
-/// all of them), so the database's cost per trace falls as load rises; a request on its own is written at once. A request is answered
-/// only after the transaction holding it has committed.
+/// its outbox message, committed together, then hands the messages to the relay. Requests that arrive while a write
+/// is in progress are written together by one writer, in one transaction (one round trip, one statement per table and
+/// one commit for all of them), so the database's cost per trace falls as load rises; a request on its own is written
+/// at once. A request is answered only after the transaction holding it has committed.
 /// </summary>
 internal sealed class TraceIntake : IAsyncDisposable
 {

@@ -1,9 +1,9 @@
+using System.Text.Json;
 using Fluo.Backend.Data;
 using Fluo.Backend.Hosting;
 using Fluo.Contracts;
 using Fluo.Contracts.Backend;
 using Fluo.Contracts.Jobs;
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 

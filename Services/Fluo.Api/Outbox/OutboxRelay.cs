@@ -16,7 +16,8 @@ namespace Fluo.Api.Outbox;
 /// unsent rows older than <see cref="ApiOptions.RelaySweepAge"/> in order (<c>FOR UPDATE SKIP LOCKED</c>, so Api
 /// replicas share the work): rows whose publish failed, or whose process died or ran out of queue. Either way each
 /// row goes out with <c>Nats-Msg-Id</c> = row id, every ack is awaited, and the acknowledged rows are marked sent (on
-/// the fast path while the next rows are published);
+/// the fast path while the next rows are published, the publishes of up to <see cref="ApiOptions.RelayMarkDelay"/> in one
+/// UPDATE);
 /// failed rows keep their place with attempts and the last error, and the sweep retries them. A row published twice
 /// (a crash between publish and mark, or the two paths meeting at the age boundary) is dropped by the stream as a
 /// duplicate, so an accepted request is neither lost nor processed twice.
@@ -40,6 +41,8 @@ internal sealed partial class OutboxRelay(
     private long _lastBacklogCheck;
     private long _lastPurge = Environment.TickCount64;
     private Task _marking = Task.CompletedTask;
+    private PublishOutcome? _unmarked;
+    private long _unmarkedSince;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,6 +67,7 @@ internal sealed partial class OutboxRelay(
                             more = committed.Count > 0;
                         }
 
+                        StartMarking(force: false, stoppingToken);
                         if (failed == 0 && Environment.TickCount64 >= nextSweep)
                         {
                             await _marking; // so the sweep does not claim rows that are being marked
@@ -102,16 +106,30 @@ internal sealed partial class OutboxRelay(
                 {
                     await CheckBacklogAsync(force: false, stoppingToken);
                     await PurgeIfDueAsync(stoppingToken);
-                    var untilSweep = Math.Max(0, nextSweep - Environment.TickCount64);
-                    await committed.WaitAsync(TimeSpan.FromMilliseconds(untilSweep), stoppingToken);
+                    if (_unmarked is not null && !_marking.IsCompleted)
+                    {
+                        await _marking; // else the wait below would end at once while the rows wait for it
+                        StartMarking(force: false, stoppingToken);
+                    }
+
+                    var until = Math.Max(0, Math.Min(nextSweep, MarkDue) - Environment.TickCount64);
+                    await committed.WaitAsync(TimeSpan.FromMilliseconds(until), stoppingToken);
                 }
             }
         }
         finally
         {
-            await _marking; // never throws: a mark in flight finishes before the publisher goes
+            // Never throws. What is published is marked before the publisher goes, within a bound: a row left unmarked
+            // is published again by the next sweep and dropped by the stream as a duplicate.
+            await _marking;
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            StartMarking(force: true, bound.Token);
+            await _marking;
         }
     }
+
+    /// <summary>When the oldest unmarked publish must be marked (<see cref="long.MaxValue"/> when none waits).</summary>
+    private long MarkDue => _unmarked is null ? long.MaxValue : _unmarkedSince + (long)_options.RelayMarkDelay.TotalMilliseconds;
 
     /// <summary>
     /// Publishes rows handed over by <see cref="CommittedOutbox"/> and starts marking them, without waiting for the mark:
@@ -121,9 +139,37 @@ internal sealed partial class OutboxRelay(
     {
         var outcome = await PublishAllAsync(publisher, rows, cancellationToken);
         Count(outcome, rows.Count);
-        await _marking;
-        _marking = MarkCommittedAsync(outcome, cancellationToken);
+        if (_unmarked is { } unmarked)
+        {
+            unmarked.Sent.AddRange(outcome.Sent);
+            unmarked.FailedIds.AddRange(outcome.FailedIds);
+            unmarked.FailedErrors.AddRange(outcome.FailedErrors);
+        }
+        else
+        {
+            (_unmarked, _unmarkedSince) = (outcome, Environment.TickCount64);
+        }
+
         return outcome.FailedIds.Count;
+    }
+
+    /// <summary>
+    /// Starts marking what was published since the last mark, unless a mark is in flight: when <paramref name="force"/>d,
+    /// when <see cref="ApiOptions.RelayMarkDelay"/> has passed since the oldest of it, or when a batch' worth waits. At a
+    /// few hundred rows a second this is one UPDATE (a PostgreSQL transaction) every few dozen publishes, not one each.
+    /// </summary>
+    private void StartMarking(bool force, CancellationToken cancellationToken)
+    {
+        if (_unmarked is not { } unmarked || !_marking.IsCompleted)
+        {
+            return;
+        }
+
+        if (force || Environment.TickCount64 >= MarkDue || unmarked.Sent.Count + unmarked.FailedIds.Count >= _options.RelayBatchSize)
+        {
+            _unmarked = null;
+            _marking = MarkCommittedAsync(unmarked, cancellationToken);
+        }
     }
 
     /// <summary>Marks what <see cref="RelayCommittedAsync"/> published; never throws.</summary>

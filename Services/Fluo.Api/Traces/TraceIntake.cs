@@ -7,6 +7,7 @@ using Fluo.Contracts;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Traces;
 using Fluo.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,13 +17,16 @@ namespace Fluo.Api.Traces;
 /// Stores traces and queues their analysis: per trace an upsert into <c>traces</c>, a queued trace_analysis job and
 /// its outbox message, committed together, then hands the messages to the relay. Requests that arrive while a write
 /// is in progress are written together by one writer, in one transaction (one round trip, one statement per table and
-/// one commit for all of them), so the database's cost per trace falls as load rises; a request on its own is written
-/// at once. A request is answered only after the transaction holding it has committed.
+/// one commit for all of them), so the database's cost per trace falls as load rises; a small batch first waits
+/// <see cref="ApiOptions.IntakeLinger"/> for company. A request is answered only after the transaction holding it has committed.
 /// </summary>
 internal sealed class TraceIntake : IAsyncDisposable
 {
     /// <summary>Traces written in one transaction at most (a larger single request is still written whole).</summary>
     internal const int MaxBatchTraces = 1_000;
+
+    /// <summary>A batch this small waits <see cref="ApiOptions.IntakeLinger"/> for company; a larger one is written at once.</summary>
+    private const int LingerBelow = 16;
 
     private const string UpsertTraces =
         "INSERT INTO traces (trace_id, document, span_count) SELECT * FROM unnest($1::text[], $2::json[], $3::int[]) " +
@@ -32,14 +36,16 @@ internal sealed class TraceIntake : IAsyncDisposable
     private readonly CommittedOutbox _outbox;
     private readonly ApiMetrics _metrics;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TimeSpan _linger;
     private readonly Task _writer;
 
     /// <summary>Starts the writer.</summary>
-    public TraceIntake(NpgsqlDataSource dataSource, CommittedOutbox outbox, ApiMetrics metrics)
+    public TraceIntake(NpgsqlDataSource dataSource, CommittedOutbox outbox, ApiMetrics metrics, IOptions<ApiOptions> options)
     {
         _dataSource = dataSource;
         _outbox = outbox;
         _metrics = metrics;
+        _linger = options.Value.IntakeLinger;
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -86,11 +92,11 @@ internal sealed class TraceIntake : IAsyncDisposable
         var batch = new List<Pending>();
         while (await _queue.Reader.WaitToReadAsync())
         {
-            var traces = 0;
-            while (traces < MaxBatchTraces && _queue.Reader.TryRead(out var pending))
+            var traces = Drain(batch, 0);
+            if (traces < LingerBelow && _linger > TimeSpan.Zero)
             {
-                batch.Add(pending);
-                traces += pending.Rows.Length;
+                await Task.Delay(_linger);
+                traces = Drain(batch, traces);
             }
 
             try
@@ -113,6 +119,17 @@ internal sealed class TraceIntake : IAsyncDisposable
 
             batch.Clear();
         }
+    }
+
+    private int Drain(List<Pending> batch, int traces)
+    {
+        while (traces < MaxBatchTraces && _queue.Reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+            traces += pending.Rows.Length;
+        }
+
+        return traces;
     }
 
     private async Task WriteAloneAsync(Pending pending)

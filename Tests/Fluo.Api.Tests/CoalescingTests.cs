@@ -1,0 +1,118 @@
+using System.Net;
+
+namespace Fluo.Api.Tests;
+
+/// <summary>An Api whose intake lets a small batch wait a whole second for more requests.</summary>
+public sealed class LingeringIntakeApiFixture() : ApiFixture(new Dictionary<string, string?>
+{
+    ["Fluo:Api:IntakeLinger"] = "00:00:01",
+});
+
+/// <summary>An Api that marks published rows at most once an hour (so only a batch's worth or a stop marks them), and never sweeps.</summary>
+public sealed class HourlyMarkApiFixture() : ApiFixture(new Dictionary<string, string?>
+{
+    ["Fluo:Api:RelayMarkDelay"] = "01:00:00",
+    ["Fluo:Api:RelaySweepAge"] = "01:00:00",
+    ["Fluo:Api:RelayPollInterval"] = "01:00:00",
+});
+
+/// <summary>An Api that marks published rows once a second, and never sweeps.</summary>
+public sealed class SecondMarkApiFixture() : ApiFixture(new Dictionary<string, string?>
+{
+    ["Fluo:Api:RelayMarkDelay"] = "00:00:01",
+    ["Fluo:Api:RelaySweepAge"] = "01:00:00",
+    ["Fluo:Api:RelayPollInterval"] = "01:00:00",
+});
+
+/// <summary>
+/// Fewer, larger writes at moderate load: the intake's linger gathers requests that arrive apart into one transaction,
+/// and the relay marks the rows of several publishes in one UPDATE. PostgreSQL's <c>now()</c> is the transaction's start,
+/// so rows written by one transaction share their timestamp.
+/// </summary>
+public class IntakeLingerTests(LingeringIntakeApiFixture api) : IClassFixture<LingeringIntakeApiFixture>
+{
+    [Fact]
+    public async Task Requests_arriving_apart_within_the_linger_are_written_in_one_transaction()
+    {
+        // A first request alone, so that start-up work (compiling, connecting) does not make the next ones queue anyway.
+        using (var first = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId()))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        var traceIds = Enumerable.Range(0, 4).Select(_ => Samples.NewTraceId()).ToArray();
+        var posts = new List<Task<HttpResponseMessage>>();
+        foreach (var traceId in traceIds)
+        {
+            posts.Add(api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(traceId))));
+            await Task.Delay(100);
+        }
+
+        foreach (var response in await Task.WhenAll(posts))
+        {
+            using (response)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            }
+        }
+
+        var ids = string.Join(',', traceIds.Select(id => $"'{id}'"));
+        Assert.Equal(4, await api.CountAsync("traces", $"trace_id IN ({ids})"));
+        await using var command = api.Db.CreateCommand($"SELECT count(DISTINCT received_at) FROM traces WHERE trace_id IN ({ids})");
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+}
+
+/// <summary>The relay marks what several publishes sent in one UPDATE, at the latest after the mark delay or when it stops.</summary>
+public class RelayMarkTests(SecondMarkApiFixture api) : IClassFixture<SecondMarkApiFixture>
+{
+    [Fact]
+    public async Task Rows_published_one_by_one_within_the_mark_delay_are_marked_sent_by_one_update()
+    {
+        var before = (await api.JobMessagesAsync()).Count;
+        for (var i = 0; i < 4; i++)
+        {
+            // Each answered before the next is sent: four commits, four hand-overs, four publishes.
+            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId())));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await api.WaitOutboxDrainedAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(before + 4, (await api.JobMessagesAsync()).Count);
+        await using var command = api.Db.CreateCommand("SELECT count(*), count(DISTINCT sent_at) FROM (SELECT sent_at, attempts FROM outbox ORDER BY created_at DESC LIMIT 4) AS o WHERE attempts = 1");
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(4, reader.GetInt64(0));
+        Assert.Equal(1, reader.GetInt64(1));
+    }
+}
+
+/// <summary>A relay that stops marks what it published but had not yet marked.</summary>
+public class RelayStopTests(HourlyMarkApiFixture api) : IClassFixture<HourlyMarkApiFixture>
+{
+    [Fact]
+    public async Task Published_rows_not_yet_due_for_marking_are_marked_when_the_Api_stops()
+    {
+        var (client, replica) = await api.StartReplicaAsync();
+        var before = (await api.JobMessagesAsync()).Count;
+        using (var response = await client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId()))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while ((await api.JobMessagesAsync()).Count == before)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The replica's relay did not publish the row.");
+            await Task.Delay(50);
+        }
+
+        // Published, and an hour from its mark.
+        await Task.Delay(300);
+        Assert.Equal(1, await api.CountAsync("outbox", "sent_at IS NULL"));
+
+        client.Dispose();
+        await replica.DisposeAsync();
+        Assert.Equal(0, await api.CountAsync("outbox", "sent_at IS NULL"));
+    }
+}

@@ -52,6 +52,32 @@ public sealed class JobBoardTests
         Assert.Equal("running", JobBoard.Name(JobState.Running));
     }
 
+    [Fact]
+    public void Only_the_most_recently_updated_jobs_keep_their_status_while_every_job_is_counted()
+    {
+        var board = new JobBoard();
+        var ids = Enumerable.Range(0, JobBoard.RecentCapacity + 500).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in ids)
+        {
+            board.Apply(id, Status(id, JobType.TraceAnalysis, JobState.Queued), deleted: false);
+        }
+
+        // The oldest job, long out of the recent list, finishes: it comes back to the front and moves between counts.
+        board.Apply(ids[0], Status(ids[0], JobType.TraceAnalysis, JobState.Succeeded), deleted: false);
+        board.Apply(ids[^1], default, deleted: true);
+
+        Assert.Equal(ids.Count - 2, board.CountByState()["queued"]);
+        Assert.Equal(1, board.CountByState()["succeeded"]);
+        Assert.Equal(ids.Count, board.TraceAnalysesSeen);
+        var recent = board.Recent(int.MaxValue);
+        Assert.Equal(JobBoard.RecentCapacity - 1, recent.Count);
+        Assert.Equal(JobState.Succeeded, recent[0].State);
+        Assert.Equal(ids[0], recent[0].JobId);
+        Assert.Equal(ids[^2], recent[1].JobId);
+        Assert.Equal(ids[^3], board.Recent(3)[2].JobId);
+        Assert.DoesNotContain(recent, j => j.JobId == ids[^1]);
+    }
+
     private static ReadOnlyMemory<byte> Status(Guid id, JobType type, JobState state) =>
         JsonSerializer.SerializeToUtf8Bytes(new JobStatus(id, type, state, state == JobState.Succeeded ? 1 : 0, 1, null, null, At), FluoJsonContext.Default.JobStatus);
 }

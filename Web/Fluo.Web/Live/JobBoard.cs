@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Fluo.Contracts;
 using Fluo.Contracts.Jobs;
@@ -6,16 +5,23 @@ using Fluo.Contracts.Jobs;
 namespace Fluo.Web.Live;
 
 /// <summary>
-/// The latest status of every job in the <c>fluo_jobs</c> bucket, kept by the KV watch (for counts and the Jobs page).
-/// The counts per state are kept as statuses arrive: the board holds every job the bucket holds, a trace_analysis job
-/// per accepted trace, so counting them on every metrics sample grew with the bucket.
+/// What the KV watch of the <c>fluo_jobs</c> bucket shows: the count of jobs per state, and the latest statuses of the
+/// most recently updated jobs (for the Jobs page). The bucket holds a trace_analysis job per accepted trace for a day,
+/// so the board keeps only each job's state (needed to move it between counts) and a bounded list of whole statuses:
+/// its memory per job is a few dozen bytes, not a status document, and no sample walks every job.
 /// </summary>
 public sealed class JobBoard
 {
+    /// <summary>How many of the most recently updated jobs keep their whole status.</summary>
+    public const int RecentCapacity = 1_000;
+
     private static readonly JobState[] States = Enum.GetValues<JobState>();
     private static readonly string[] Names = [.. States.Select(s => JsonSerializer.Serialize(s, FluoJsonContext.Default.JobState).Trim('"'))];
 
-    private readonly ConcurrentDictionary<Guid, JobStatus> _jobs = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, JobState> _states = [];
+    private readonly LinkedList<(Guid JobId, JobStatus Status)> _recent = new();
+    private readonly Dictionary<Guid, LinkedListNode<(Guid JobId, JobStatus Status)>> _recentById = [];
     private readonly long[] _counts = new long[States.Length];
     private long _traceAnalysesSeen;
 
@@ -27,9 +33,17 @@ public sealed class JobBoard
     {
         if (deleted)
         {
-            if (_jobs.TryRemove(jobId, out var removed))
+            lock (_gate)
             {
-                Count(removed.State, -1);
+                if (_states.Remove(jobId, out var removed))
+                {
+                    Count(removed, -1);
+                }
+
+                if (_recentById.Remove(jobId, out var node))
+                {
+                    _recent.Remove(node);
+                }
             }
 
             return;
@@ -51,26 +65,30 @@ public sealed class JobBoard
             return;
         }
 
-        while (true)
+        lock (_gate)
         {
-            if (_jobs.TryGetValue(jobId, out var previous))
+            if (_states.TryGetValue(jobId, out var previous))
             {
-                if (_jobs.TryUpdate(jobId, status, previous))
-                {
-                    Count(previous.State, -1);
-                    Count(status.State, 1);
-                    return;
-                }
+                Count(previous, -1);
             }
-            else if (_jobs.TryAdd(jobId, status))
+            else if (status.Type == JobType.TraceAnalysis)
             {
-                Count(status.State, 1);
-                if (status.Type == JobType.TraceAnalysis)
-                {
-                    Interlocked.Increment(ref _traceAnalysesSeen);
-                }
+                Interlocked.Increment(ref _traceAnalysesSeen);
+            }
 
-                return;
+            _states[jobId] = status.State;
+            Count(status.State, 1);
+
+            if (_recentById.Remove(jobId, out var node))
+            {
+                _recent.Remove(node);
+            }
+
+            _recentById[jobId] = _recent.AddFirst((jobId, status));
+            if (_recent.Count > RecentCapacity)
+            {
+                _recentById.Remove(_recent.Last!.Value.JobId);
+                _recent.RemoveLast();
             }
         }
     }
@@ -87,8 +105,14 @@ public sealed class JobBoard
         return counts;
     }
 
-    /// <summary>The most recently updated jobs.</summary>
-    public IReadOnlyList<JobStatus> Recent(int count) => [.. _jobs.Values.OrderByDescending(j => j.UpdatedAt).Take(count)];
+    /// <summary>The latest statuses of the most recently updated jobs (at most <see cref="RecentCapacity"/>), newest first.</summary>
+    public IReadOnlyList<JobStatus> Recent(int count)
+    {
+        lock (_gate)
+        {
+            return [.. _recent.Take(count).Select(r => r.Status)];
+        }
+    }
 
     /// <summary>The lowercase JSON name of a state.</summary>
     public static string Name(JobState state) => Names[Array.IndexOf(States, state)];

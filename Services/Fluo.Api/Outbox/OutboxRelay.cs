@@ -132,8 +132,8 @@ internal sealed partial class OutboxRelay(
     private long MarkDue => _unmarked is null ? long.MaxValue : _unmarkedSince + (long)_options.RelayMarkDelay.TotalMilliseconds;
 
     /// <summary>
-    /// Publishes rows handed over by <see cref="CommittedOutbox"/> and starts marking them, without waiting for the mark:
-    /// the next rows are published while it runs (one mark at a time). Returns how many rows failed.
+    /// Publishes rows handed over by <see cref="CommittedOutbox"/> and adds the outcome to what waits to be marked
+    /// (<see cref="StartMarking"/>), so the next rows are published without waiting for a mark. Returns how many rows failed.
     /// </summary>
     private async Task<int> RelayCommittedAsync(NatsJSPublisher publisher, List<OutboxRow> rows, CancellationToken cancellationToken)
     {
@@ -155,7 +155,7 @@ internal sealed partial class OutboxRelay(
 
     /// <summary>
     /// Starts marking what was published since the last mark, unless a mark is in flight: when <paramref name="force"/>d,
-    /// when <see cref="ApiOptions.RelayMarkDelay"/> has passed since the oldest of it, or when a batch' worth waits. At a
+    /// when <see cref="ApiOptions.RelayMarkDelay"/> has passed since the oldest of it, or when a batch's worth waits. At a
     /// few hundred rows a second this is one UPDATE (a PostgreSQL transaction) every few dozen publishes, not one each.
     /// </summary>
     private void StartMarking(bool force, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Fluo.Contracts;
 using Fluo.Contracts.Jobs;
@@ -67,21 +68,26 @@ public sealed class JobBoard
 
         lock (_gate)
         {
-            if (_states.TryGetValue(jobId, out var previous))
+            ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_states, jobId, out var known);
+            if (known)
             {
-                Count(previous, -1);
+                Count(state, -1);
             }
             else if (status.Type == JobType.TraceAnalysis)
             {
                 Interlocked.Increment(ref _traceAnalysesSeen);
             }
 
-            _states[jobId] = status.State;
-            Count(status.State, 1);
+            state = status.State;
+            Count(state, 1);
 
-            if (_recentById.Remove(jobId, out var node))
+            // A job already in the list moves to the front in its own node.
+            if (_recentById.TryGetValue(jobId, out var node))
             {
                 _recent.Remove(node);
+                node.Value = (jobId, status);
+                _recent.AddFirst(node);
+                return;
             }
 
             _recentById[jobId] = _recent.AddFirst((jobId, status));

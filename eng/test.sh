@@ -27,6 +27,18 @@ for trx in "$results"/*.trx; do
 done
 # A crashed or hung test host writes no passing counts; count the run as failed rather than green.
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# The failures again at the end, where a log cut to its tail still shows them: the test, then its message's start.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  awk 'function text(s) { gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s); return s }
+       BEGIN { RS = "<UnitTestResult " }
+       /outcome="Failed"/ {
+         match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+         message = ""
+         if (match($0, /<Message>[^<]*<\/Message>/)) message = substr($0, RSTART + 9, RLENGTH - 19)
+         print "FAILED " text(name); print substr(text(message), 1, 1500)
+       }' "$trx"
+done
 echo "skipped: $skipped"
 echo "$passed passed, $failed failed"
 exit $status

@@ -1,4 +1,5 @@
 using Fluo.Contracts.Backend;
+using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Messaging;
 using Fluo.Contracts.Rules;
 using Fluo.Contracts.Signals;
@@ -109,6 +110,50 @@ public class SignalsTests(BackendFixture fixture)
         var single = await RecordAsync(one, batch.Items[0].TraceId, [.. batch.Items[0].Violations]);
         Assert.Equal(0, single.Created);
         Assert.Equal(first.Items[0].Value!.Signals.Select(s => s.Id), single.Signals.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Record_with_a_completion_records_the_job_as_succeeded_with_its_signal_ids_once_and_again_on_a_repeat()
+    {
+        var (slow, errors) = (Guid.NewGuid(), Guid.NewGuid());
+        var (violating, passing, done) = (await fixture.Db.JobAsync(JobType.TraceAnalysis), await fixture.Db.JobAsync(JobType.TraceAnalysis), await fixture.Db.JobAsync(JobType.TraceAnalysis, "failed"));
+        var unknown = Guid.NewGuid();
+        static JobStatus Completion(Guid job, int attempt = 1) =>
+            new(job, JobType.TraceAnalysis, JobState.Succeeded, 1, attempt, null, new JobResult(Analysis: new TraceAnalysisResult("t", 2, [])), DateTimeOffset.UtcNow);
+        RecordSignalsRequest Request(Guid job, JobStatus? completion, params Violation[] violations) => new(job, Seed.NewTraceId(), violations, completion);
+        var batch = new BatchRequest<RecordSignalsRequest>(
+        [
+            Request(violating, Completion(violating), Violation(slow), Violation(errors, "errors")),
+            Request(passing, Completion(passing)),
+            Request(unknown, Completion(unknown), Violation(slow)),
+
+            // Bad completions: not succeeded (and without a result), another job's, another type's.
+            Request(done, Completion(done) with { State = JobState.Running, Result = null }, Violation(slow)),
+            Request(done, Completion(Guid.NewGuid()), Violation(slow)),
+            Request(done, Completion(done) with { Type = JobType.DataExport }, Violation(slow)),
+        ]);
+
+        var first = await RecordBatchAsync(batch);
+
+        Assert.Equal([null, null, 404, 400, 400, 400], first.Items.Select(o => o.Error?.Code));
+        var recorded = first.Items[0].Value!;
+        Assert.Equal((2, JobState.Succeeded), (recorded.Created, recorded.Job!.State));
+        Assert.Equal(recorded.Signals.Select(s => s.Id), recorded.Job.Status!.Result!.Analysis!.SignalIds);
+        Assert.Equal(2, recorded.Job.Status.Result.Analysis.RulesEvaluated);
+        Assert.Empty(first.Items[1].Value!.Signals);
+        Assert.Equal((JobState.Succeeded, 0), (first.Items[1].Value!.Job!.State, first.Items[1].Value!.Job!.Status!.Result!.Analysis!.SignalIds.Count));
+        var stored = await fixture.Client.AskAsync<IdRequest, JobRecord>(BackendSubjects.JobsGet, new IdRequest(violating));
+        Assert.Equal(recorded.Signals.Select(s => s.Id), stored.Status!.Result!.Analysis!.SignalIds);
+
+        // The unknown job's signal is kept for its retry; a repeat gets the same signals and records the job again.
+        Assert.Equal(1, await fixture.Db.ScalarAsync<long>("SELECT count(*) FROM signals WHERE job_id = @job", ("job", unknown)));
+        var again = await fixture.Client.AskAsync<RecordSignalsRequest, RecordSignalsReply>(BackendSubjects.SignalsRecord, batch.Items[0] with { Completion = Completion(violating, attempt: 2) });
+        Assert.Equal((0, 2), (again.Created, again.Job!.Status!.Attempt));
+        Assert.Equal(recorded.Signals.Select(s => s.Id), again.Job.Status.Result!.Analysis!.SignalIds);
+
+        // A job of another type is refused as jobs.complete refuses it.
+        var export = await fixture.Db.JobAsync(JobType.DataExport);
+        Assert.Equal(409, (await fixture.Client.FailAsync(BackendSubjects.SignalsRecord, Request(export, Completion(export), Violation(slow)))).Code);
     }
 
     [Fact]

@@ -17,7 +17,6 @@ public class BatchingTests
         await using var bed = await Testbed.StartAsync();
         bed.Backend!.AddRule("slow query", "span.name == \"db.query\" and span.duration > 500ms");
         // A Backend a little slow to answer: while one batch is in flight the next gathers.
-        bed.Backend.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(30);
         bed.Backend.Slow[BackendSubjects.SignalsRecord] = TimeSpan.FromMilliseconds(30);
         await bed.StartWorkerAsync();
         var signals = await bed.SignalsConsumerAsync();
@@ -44,17 +43,16 @@ public class BatchingTests
         Assert.Equal(violating, bed.Backend.Recorded.Count);
         Assert.Equal(violating, (await Testbed.DrainAsync<Signal>(signals)).Select(m => m.Data!.Id).Distinct().Count());
 
-        var completeRequests = bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.JobsCompleteBatch);
-        var recordRequests = bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.SignalsRecordBatch);
-        Assert.InRange(completeRequests, 1, Jobs / 3);
-        Assert.InRange(recordRequests, 1, violating / 2);
+        // Every job, violating or not, records its signals and its final status in the one request.
+        Assert.Equal(0, bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.JobsCompleteBatch));
+        Assert.InRange(bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.SignalsRecordBatch), 1, Jobs / 3);
     }
 
     [Fact]
     public async Task An_item_the_backend_refuses_fails_only_its_own_job()
     {
         await using var bed = await Testbed.StartAsync();
-        bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(100);
+        bed.Backend!.Slow[BackendSubjects.SignalsRecord] = TimeSpan.FromMilliseconds(100);
         await bed.StartWorkerAsync();
 
         var jobs = Enumerable.Range(0, 12).Select(_ => Job(5)).ToList();
@@ -78,14 +76,15 @@ public class BatchingTests
         Assert.Equal(jobs.Count - 1, bed.Acks.Count(a => a == "+ACK"));
         Assert.Equal(1, bed.Acks.Count(a => a == "+TERM"));
         Assert.DoesNotContain(bed.Acks, a => a.StartsWith("-NAK", StringComparison.Ordinal));
-        Assert.InRange(bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.JobsCompleteBatch), 2, jobs.Count); // the refused job's failed status went too
+        Assert.InRange(bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.SignalsRecordBatch), 1, jobs.Count);
+        Assert.Equal(1, bed.Backend.BatchRequests.GetValueOrDefault(BackendSubjects.JobsCompleteBatch)); // the refused job's failed status
     }
 
     [Fact]
     public async Task A_failed_batch_request_retries_every_job_in_it_and_each_succeeds_once_the_backend_answers()
     {
         await using var bed = await Testbed.StartAsync();
-        bed.Backend!.Failing[BackendSubjects.JobsCompleteBatch] = 503;
+        bed.Backend!.Failing[BackendSubjects.SignalsRecordBatch] = 503;
         await bed.StartWorkerAsync(new Dictionary<string, string?> { ["Fluo:Worker:RetryBaseDelay"] = "00:00:00.200" });
 
         var jobs = Enumerable.Range(0, 6).Select(_ => Job(5)).ToList();
@@ -115,7 +114,7 @@ public class BatchingTests
     {
         using var recorder = new SpanRecorder("Fluo.Worker", "Fluo.Nats");
         await using var bed = await Testbed.StartAsync();
-        bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(200);
+        bed.Backend!.Slow[BackendSubjects.SignalsRecord] = TimeSpan.FromMilliseconds(200);
         await bed.StartWorkerAsync();
 
         var lone = Job(5);
@@ -134,7 +133,7 @@ public class BatchingTests
 
         var spans = recorder.Stopped;
         Activity Process(Guid jobId) => spans.Single(a => a.GetTagItem("fluo.job.id") as string == jobId.ToString("N"));
-        var sends = spans.Where(a => a.Source.Name == "Fluo.Worker" && a.OperationName.StartsWith(BackendSubjects.JobsCompleteBatch, StringComparison.Ordinal)).ToList();
+        var sends = spans.Where(a => a.Source.Name == "Fluo.Worker" && a.OperationName.StartsWith(BackendSubjects.SignalsRecordBatch, StringComparison.Ordinal)).ToList();
 
         var loneSend = Assert.Single(sends, a => a.ParentSpanId == Process(lone.JobId).SpanId);
         Assert.Equal(Process(lone.JobId).TraceId, loneSend.TraceId);

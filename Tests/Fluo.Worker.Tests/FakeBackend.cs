@@ -115,7 +115,12 @@ internal sealed class FakeBackend : IAsyncDisposable
             created++;
             return new Signal(Guid.NewGuid(), v.RuleId, v.RuleName, request.TraceId, request.JobId, v.OffendingSpanIds, v.Severity, SignalStatus.Open, DateTimeOffset.UtcNow, null, null);
         })).ToList();
-        return new RecordSignalsReply(signals, created);
+
+        // As the Backend does: the completion is recorded after the signals, with their ids.
+        var job = request.Completion is { Result.Analysis: { } analysis } completion
+            ? Complete(completion with { Result = completion.Result with { Analysis = analysis with { SignalIds = [.. signals.Select(s => s.Id)] } } })
+            : null;
+        return new RecordSignalsReply(signals, created, job);
     }
 
     private ValueTask AddAsync<TRequest, TReply>(string subject, Func<TRequest, TReply> handle) =>

@@ -10,7 +10,7 @@ public class ShutdownTests
     public async Task Stopping_lets_an_in_flight_job_finish_within_the_deadline()
     {
         await using var bed = await Testbed.StartAsync();
-        bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromMilliseconds(700);
+        bed.Backend!.Slow[BackendSubjects.SignalsRecord] = TimeSpan.FromMilliseconds(700);
         // Running is written at once, so the job is seen in flight for all of its 700 ms, not only after the 200 ms default delay.
         var worker = await bed.StartWorkerAsync(new Dictionary<string, string?> { ["Fluo:Worker:ShutdownTimeout"] = "00:00:05", ["Fluo:Worker:RunningStatusDelay"] = "00:00:00" });
         var job = new TraceAnalysisJob(Guid.NewGuid(), Testbed.Trace(("db.query", 5)), DateTimeOffset.UtcNow);
@@ -28,7 +28,7 @@ public class ShutdownTests
     public async Task A_job_still_running_at_the_deadline_is_naked_at_once_and_another_replica_takes_it()
     {
         await using var bed = await Testbed.StartAsync();
-        bed.Backend!.Slow[BackendSubjects.JobsComplete] = TimeSpan.FromSeconds(3);
+        bed.Backend!.Slow[BackendSubjects.SignalsRecord] = TimeSpan.FromSeconds(3);
         var worker = await bed.StartWorkerAsync(new Dictionary<string, string?> { ["Fluo:Worker:ShutdownTimeout"] = "00:00:00.300", ["Fluo:Worker:RequestTimeout"] = "00:00:10" });
         var job = new TraceAnalysisJob(Guid.NewGuid(), Testbed.Trace(("db.query", 5)), DateTimeOffset.UtcNow);
         await bed.PublishJobAsync(Subjects.TraceAnalysis, job, job.JobId);

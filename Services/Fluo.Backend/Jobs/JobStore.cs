@@ -62,7 +62,8 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
     public Task<BatchReply<JobRecord>> CompleteBatchAsync(BatchRequest<JobStatus> request, CancellationToken cancellationToken) =>
         BackendBatches.RunAsync<JobStatus, JobRecord>(request, Check, CompleteAllAsync, logger, cancellationToken);
 
-    private static void Check(JobStatus status)
+    /// <summary>Throws the 400 for a status that cannot be recorded.</summary>
+    public static void Check(JobStatus status)
     {
         BackendError.CheckId(status.JobId, "jobId");
         BackendError.CheckDefined(status.Type, "type");
@@ -73,7 +74,8 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
         }
     }
 
-    private async Task<BatchOutcome<JobRecord>[]> CompleteAllAsync(IReadOnlyList<JobStatus> statuses, CancellationToken cancellationToken)
+    /// <summary>Records checked <paramref name="statuses"/> in one round trip: an outcome per status (404 or 409 for a refused change).</summary>
+    public async Task<BatchOutcome<JobRecord>[]> CompleteAllAsync(IReadOnlyList<JobStatus> statuses, CancellationToken cancellationToken)
     {
         // One round trip and one UPDATE for all when the changes are allowed: the conditions are in the UPDATE, which
         // re-checks them on the newest row version if a concurrent writer got there first. In job id order, so that

@@ -1,21 +1,25 @@
 using System.Text;
 using Fluo.Backend.Data;
 using Fluo.Backend.Hosting;
+using Fluo.Backend.Jobs;
 using Fluo.Contracts.Backend;
+using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Signals;
 using Npgsql;
 
 namespace Fluo.Backend.Signals;
 
 /// <summary>Records the signals trace analysis raises and answers the queries about them.</summary>
-internal sealed class SignalStore(NpgsqlDataSource dataSource, ILogger<SignalStore> logger)
+internal sealed class SignalStore(NpgsqlDataSource dataSource, JobStore jobs, ILogger<SignalStore> logger)
 {
     /// <summary>The largest page.</summary>
     public const int MaxPage = 1_000;
 
     /// <summary>
     /// signals.record: inserts one open signal per violation unless the job already recorded one for that rule, and
-    /// returns the job's signals for those rules, so a repeated call returns the same ids with <c>Created</c> 0.
+    /// returns the job's signals for those rules, so a repeated call returns the same ids with <c>Created</c> 0. A
+    /// request's <see cref="RecordSignalsRequest.Completion"/> is then recorded as jobs.complete records a status, with
+    /// those signals' ids as its result: its refusal (404, 409) is the request's, the signals staying recorded for a retry.
     /// </summary>
     public Task<RecordSignalsReply> RecordAsync(RecordSignalsRequest request, CancellationToken cancellationToken) =>
         BackendBatches.SingleAsync(RecordBatchAsync(new BatchRequest<RecordSignalsRequest>([request]), cancellationToken));
@@ -47,9 +51,48 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, ILogger<SignalSto
         {
             throw BackendError.BadRequest("A rule can be violated only once per job.");
         }
+
+        if (request.Completion is { } completion)
+        {
+            JobStore.Check(completion);
+            if (completion.JobId != request.JobId || completion.Type != JobType.TraceAnalysis || completion.State != JobState.Succeeded || completion.Result?.Analysis is null)
+            {
+                throw BackendError.BadRequest($"completion must be the succeeded status of the trace_analysis job {request.JobId}, with its analysis result.");
+            }
+        }
     }
 
     private async Task<BatchOutcome<RecordSignalsReply>[]> RecordAllAsync(IReadOnlyList<RecordSignalsRequest> requests, CancellationToken cancellationToken)
+    {
+        var outcomes = await InsertAllAsync(requests, cancellationToken);
+        var completing = Enumerable.Range(0, requests.Count).Where(i => requests[i].Completion is not null).ToList();
+        if (completing.Count == 0)
+        {
+            return outcomes;
+        }
+
+        // The final statuses after the signals, so that a job recorded as succeeded names signals that exist.
+        var statuses = completing.Select(i => WithSignals(requests[i], outcomes[i].Value!.Signals)).ToList();
+        var completed = await jobs.CompleteAllAsync(statuses, cancellationToken);
+        for (var j = 0; j < completing.Count; j++)
+        {
+            var i = completing[j];
+            outcomes[i] = completed[j].Value is { } job
+                ? new BatchOutcome<RecordSignalsReply>(outcomes[i].Value! with { Job = job })
+                : new BatchOutcome<RecordSignalsReply>(Error: completed[j].Error);
+        }
+
+        return outcomes;
+    }
+
+    private static JobStatus WithSignals(RecordSignalsRequest request, IReadOnlyList<Signal> signals)
+    {
+        var completion = request.Completion!;
+        var result = completion.Result!;
+        return completion with { Result = result with { Analysis = result.Analysis! with { SignalIds = [.. signals.Select(s => s.Id)] } } };
+    }
+
+    private async Task<BatchOutcome<RecordSignalsReply>[]> InsertAllAsync(IReadOnlyList<RecordSignalsRequest> requests, CancellationToken cancellationToken)
     {
         // In (job, rule) order, so that batches recording the same jobs take the unique keys' locks in the same order.
         var rows = requests

@@ -64,11 +64,15 @@ public sealed record SignalPage(IReadOnlyList<Signal> Items, long Total, int Off
 /// <param name="By">Who.</param>
 public sealed record ResolveSignalRequest(Guid Id, SignalStatus Status, string By);
 
-/// <summary>Record the violations a trace_analysis job found.</summary>
+/// <summary>Record the violations a trace_analysis job found, and with them, when given, the job's final status.</summary>
 /// <param name="JobId">The job (with the rule id, the idempotency key).</param>
 /// <param name="TraceId">The trace.</param>
 /// <param name="Violations">One per violated rule.</param>
-public sealed record RecordSignalsRequest(Guid JobId, string TraceId, IReadOnlyList<Violation> Violations);
+/// <param name="Completion">
+/// The job's final status, recorded as <c>jobs.complete</c> would once the signals are, with the recorded signals' ids
+/// as its analysis result's <see cref="TraceAnalysisResult.SignalIds"/>: one request instead of two.
+/// </param>
+public sealed record RecordSignalsRequest(Guid JobId, string TraceId, IReadOnlyList<Violation> Violations, JobStatus? Completion = null);
 
 /// <summary>A rule violated by a trace.</summary>
 /// <param name="RuleId">The rule.</param>
@@ -80,7 +84,8 @@ public sealed record Violation(Guid RuleId, string RuleName, Severity Severity, 
 /// <summary>The signals of a job: the same ones, with the same ids, however often it is recorded.</summary>
 /// <param name="Signals">The job's signals.</param>
 /// <param name="Created">How many this call created (0 on a repeat).</param>
-public sealed record RecordSignalsReply(IReadOnlyList<Signal> Signals, int Created);
+/// <param name="Job">The job as now recorded, when the request carried its <see cref="RecordSignalsRequest.Completion"/>.</param>
+public sealed record RecordSignalsReply(IReadOnlyList<Signal> Signals, int Created, JobRecord? Job = null);
 
 /// <summary>Ask for open-signal counts.</summary>
 /// <param name="Unused">Nothing.</param>

@@ -37,7 +37,10 @@ public static class BackendSubjects
     /// <summary><see cref="ResolveSignalRequest"/> → <see cref="Signals.Signal"/>; publishes <c>signals.status.resolved</c> or <c>.open</c> on a change.</summary>
     public const string SignalsSetStatus = Prefix + ".signals.status";
 
-    /// <summary><see cref="RecordSignalsRequest"/> → <see cref="RecordSignalsReply"/>; idempotent per (job, rule).</summary>
+    /// <summary>
+    /// <see cref="RecordSignalsRequest"/> → <see cref="RecordSignalsReply"/>; idempotent per (job, rule). With a
+    /// <see cref="RecordSignalsRequest.Completion"/> it also does <see cref="JobsComplete"/>'s work (and refusals) for the job.
+    /// </summary>
     public const string SignalsRecord = Prefix + ".signals.record";
 
     /// <summary>

@@ -14,9 +14,10 @@ namespace Fluo.Worker.Consuming;
 
 /// <summary>
 /// One job delivery from start to acknowledgement: a process span continuing the producer's trace, status
-/// <c>running</c> in the bucket once the job has run for a moment (<see cref="RunningStatus"/>), the handler, then the final status recorded by the Backend and in the bucket, and
-/// only then the ack. Transient failures nak with back-off; permanent ones fail the job and terminate the message;
-/// the last allowed delivery dead-letters instead of naking.
+/// <c>running</c> in the bucket once the job has run for a moment (<see cref="RunningStatus"/>), the handler, then the
+/// final status recorded by the Backend (by the trace_analysis handler itself, with its signals) and in the bucket, and
+/// only then the ack. Transient failures nak with back-off; permanent ones fail the job and terminate the message; the
+/// last allowed delivery dead-letters instead of naking.
 /// </summary>
 internal sealed class JobProcessor(
     JobStatusStore status,
@@ -55,16 +56,15 @@ internal sealed class JobProcessor(
             activity?.SetTag("fluo.job.id", jobId.Value.ToString("N"));
             running = new RunningStatus(status, new JobStatus(jobId.Value, jobType, JobState.Running, 0, attempt, null, null, status.Now), _options.RunningStatusDelay, abort);
             var context = new JobContext(msg, status, running, jobId.Value, jobType, attempt);
-            var result = job switch
+            var final = job switch
             {
-                TraceAnalysisJob analysis => await traceAnalysis.HandleAsync(analysis, abort),
-                RuleValidationJob validation => await ruleValidation.HandleAsync(validation, abort),
-                DataExportJob export => await dataExport.HandleAsync(export, context, abort),
+                // Records its final status with its signals, in one request to the Backend.
+                TraceAnalysisJob analysis => await traceAnalysis.HandleAsync(analysis, context, abort),
+                RuleValidationJob validation => await CompleteAsync(context.Succeeded(await ruleValidation.HandleAsync(validation, abort)), abort),
+                DataExportJob export => await CompleteAsync(context.Succeeded(await dataExport.HandleAsync(export, context, abort)), abort),
                 _ => throw new PermanentJobException($"No handler for {job.GetType().Name}."),
             };
 
-            var final = new JobStatus(jobId.Value, jobType, JobState.Succeeded, 1, attempt, null, result, status.Now);
-            await completions.CompleteAsync(final, abort);
             await running.SettleAsync();
             await status.PutAsync(final, abort);
             await msg.AckAsync(CancellationToken.None);
@@ -100,6 +100,12 @@ internal sealed class JobProcessor(
         }
 
         metrics.Record(type, outcome, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<JobStatus> CompleteAsync(JobStatus final, CancellationToken abort)
+    {
+        await completions.CompleteAsync(final, abort);
+        return final;
     }
 
     private static Task SettleAsync(RunningStatus? running) => running?.SettleAsync() ?? Task.CompletedTask;

@@ -14,6 +14,9 @@ internal sealed class JobContext(NatsJSMsg<ReadOnlyMemory<byte>> msg, JobStatusS
     /// <summary>The delivery count (1 for the first).</summary>
     public int Attempt { get; } = attempt;
 
+    /// <summary>The job's final status for <paramref name="result"/>.</summary>
+    public JobStatus Succeeded(JobResult result) => new(JobId, Type, JobState.Succeeded, 1, Attempt, null, result, status.Now);
+
     /// <summary>Restarts the ack-wait timer (<c>+WPI</c>) and records <paramref name="progress"/> in the job's status.</summary>
     public async Task ReportProgressAsync(double progress, string message, CancellationToken cancellationToken)
     {

@@ -10,14 +10,20 @@ using Fluo.Worker.Rules;
 namespace Fluo.Worker.Jobs;
 
 /// <summary>
-/// <c>trace_analysis</c>: every enabled rule on the job's trace; violations are recorded by the Backend (idempotent
-/// per job and rule, so a repeat returns the same signals) and each signal is published on <c>signals.created</c>
-/// with its id as <c>Nats-Msg-Id</c>, so a repeat is dropped by the SIGNALS stream's duplicate window. Concurrent jobs'
-/// records go to the Backend together (<see cref="SignalRecorder"/>).
+/// <c>trace_analysis</c>: every enabled rule on the job's trace; the violations and the job's final status are recorded
+/// by the Backend in one request (idempotent per job and rule, so a repeat returns the same signals), then each signal
+/// is published on <c>signals.created</c> with its id as <c>Nats-Msg-Id</c>, so a repeat is dropped by the SIGNALS
+/// stream's duplicate window. Concurrent jobs' records go to the Backend together (<see cref="SignalRecorder"/>).
 /// </summary>
+/// <remarks>
+/// The job is recorded as succeeded before its signals are published; the message is acknowledged only after both, so
+/// a worker that dies in between leaves the job to be delivered again, recorded again (the same signals, the same
+/// final state) and its signals published then.
+/// </remarks>
 internal sealed class TraceAnalysisHandler(RuleCache rules, SignalRecorder signals, INatsJSContext js)
 {
-    public async Task<JobResult> HandleAsync(TraceAnalysisJob job, CancellationToken cancellationToken)
+    /// <summary>Analyses the job's trace; returns its final status as the Backend recorded it.</summary>
+    public async Task<JobStatus> HandleAsync(TraceAnalysisJob job, JobContext context, CancellationToken cancellationToken)
     {
         var active = await rules.GetEnabledAsync(cancellationToken);
         List<Violation>? violations = null;
@@ -30,17 +36,15 @@ internal sealed class TraceAnalysisHandler(RuleCache rules, SignalRecorder signa
             }
         }
 
-        if (violations is null)
-        {
-            return new JobResult(Analysis: new TraceAnalysisResult(job.Trace.TraceId, active.Count, []));
-        }
-
-        var recorded = await signals.RecordAsync(new RecordSignalsRequest(job.JobId, job.Trace.TraceId, violations), cancellationToken);
+        // The Backend fills in the recorded signals' ids.
+        var completion = context.Succeeded(new JobResult(Analysis: new TraceAnalysisResult(job.Trace.TraceId, active.Count, [])));
+        var recorded = await signals.RecordAsync(new RecordSignalsRequest(job.JobId, job.Trace.TraceId, violations ?? [], completion), cancellationToken);
+        var final = recorded.Job?.Status
+            ?? throw new BackendException(BackendFailure.Unreadable, 502, $"The Backend recorded the signals of job {job.JobId:N} without its final status.");
 
         // All published at once, then all acknowledged: one round trip's wait for the lot rather than one per signal.
         await Task.WhenAll(recorded.Signals.Select(signal => PublishAsync(signal, cancellationToken)));
-        var ids = recorded.Signals.Select(s => s.Id).ToArray();
-        return new JobResult(Analysis: new TraceAnalysisResult(job.Trace.TraceId, active.Count, ids));
+        return final;
     }
 
     private async Task PublishAsync(Signal signal, CancellationToken cancellationToken)

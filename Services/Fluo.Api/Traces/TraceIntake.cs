@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Fluo.Api.Apis;
@@ -63,12 +64,8 @@ internal sealed class TraceIntake : IAsyncDisposable
         {
             var trace = traces[i];
             var jobId = Guid.CreateVersion7();
-            rows[i] = new TraceRow(
-                trace.TraceId,
-                JsonSerializer.Serialize(trace, FluoJsonContext.Default.TraceDocument),
-                trace.Spans.Count,
-                jobId,
-                JsonSerializer.SerializeToUtf8Bytes(new TraceAnalysisJob(jobId, trace, acceptedAt), FluoJsonContext.Default.TraceAnalysisJob));
+            var document = JsonSerializer.SerializeToUtf8Bytes(trace, FluoJsonContext.Default.TraceDocument);
+            rows[i] = new TraceRow(trace.TraceId, Encoding.UTF8.GetString(document), trace.Spans.Count, jobId, TraceAnalysisJobJson.Write(jobId, document, acceptedAt));
         }
 
         var pending = new Pending(rows, traceHeaders, Activity.Current?.Context ?? default);

@@ -73,6 +73,32 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         var uiPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:Port", 18888));
         var otlpPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:OtlpHttpPort", 18890));
         var grpcPort = Choose(randomize, _configuration.GetValue("AppHost:Dashboard:OtlpGrpcPort", 18889));
+        var (app, error) = await TryStartAsync(uiPort, otlpPort, grpcPort, cancellationToken).ConfigureAwait(false);
+        if (app is null)
+        {
+            // Another process took a port between the check and the bind (two AppHosts starting at once).
+            (uiPort, otlpPort, grpcPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+            (app, error) = await TryStartAsync(uiPort, otlpPort, grpcPort, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (app is null)
+        {
+            throw new DistributedApplicationException(
+                $"The dashboard cannot listen on ports {uiPort}, {otlpPort} and {grpcPort}: {error!.Message.TrimEnd('.')}. Set AppHost:Dashboard:Port / OtlpHttpPort / OtlpGrpcPort, or AppHost:Dashboard:Enabled=false.");
+        }
+
+        _app = app;
+        Url = new Uri($"http://localhost:{uiPort}/");
+        OtlpHttpUrl = new Uri($"http://localhost:{otlpPort}");
+        OtlpGrpcUrl = new Uri($"http://localhost:{grpcPort}");
+        if (_model.Options.PrintSummary)
+        {
+            await Console.Out.WriteLineAsync($"fluo: dashboard {Url} (API {Url}api/resources), OTLP/HTTP receiver {OtlpHttpUrl}, OTLP/gRPC receiver {OtlpGrpcUrl}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(WebApplication? App, IOException? Error)> TryStartAsync(int uiPort, int otlpPort, int grpcPort, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddProblemDetails();
@@ -92,26 +118,20 @@ public sealed class DashboardServer : IHostedService, IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            return (app, null);
         }
         catch (IOException ex)
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            throw new DistributedApplicationException(
-                $"The dashboard cannot listen on ports {uiPort}, {otlpPort} and {grpcPort}: {ex.Message.TrimEnd('.')}. Set AppHost:Dashboard:Port / OtlpHttpPort / OtlpGrpcPort, or AppHost:Dashboard:Enabled=false.");
-        }
-
-        _app = app;
-        Url = new Uri($"http://localhost:{uiPort}/");
-        OtlpHttpUrl = new Uri($"http://localhost:{otlpPort}");
-        OtlpGrpcUrl = new Uri($"http://localhost:{grpcPort}");
-        if (_model.Options.PrintSummary)
-        {
-            await Console.Out.WriteLineAsync($"fluo: dashboard {Url} (API {Url}api/resources), OTLP/HTTP receiver {OtlpHttpUrl}, OTLP/gRPC receiver {OtlpGrpcUrl}").ConfigureAwait(false);
+            return (null, ex);
         }
     }
 
-    private static int Choose(bool randomize, int preferred) =>
-        randomize || !FreePort.IsFree(preferred) ? FreePort.Next() : preferred;
+    /// <summary>Whether a preferred port looks free; tests replace it to lose the race between the check and the bind.</summary>
+    internal Func<int, bool> PortLooksFree { get; set; } = FreePort.IsFree;
+
+    private int Choose(bool randomize, int preferred) =>
+        randomize || !PortLooksFree(preferred) ? FreePort.Next() : preferred;
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)

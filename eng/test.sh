@@ -32,7 +32,9 @@ for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   awk 'function text(s) { gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&amp;/, "\\&", s); return s }
        BEGIN { RS = "<UnitTestResult " }
-       /outcome="Failed"/ {
+       # The record runs on to the next result, or to the end of the file (where the summary has an outcome too):
+       # only its own first outcome attribute counts.
+       match($0, /outcome="[A-Za-z]*"/) && substr($0, RSTART, RLENGTH) == "outcome=\"Failed\"" {
          match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
          message = ""
          if (match($0, /<Message>[^<]*<\/Message>/)) message = substr($0, RSTART + 9, RLENGTH - 19)

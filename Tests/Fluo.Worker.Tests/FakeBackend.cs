@@ -117,9 +117,7 @@ internal sealed class FakeBackend : IAsyncDisposable
         })).ToList();
 
         // As the Backend does: the completion is recorded after the signals, with their ids.
-        var job = request.Completion is { Result.Analysis: { } analysis } completion
-            ? Complete(completion with { Result = completion.Result with { Analysis = analysis with { SignalIds = [.. signals.Select(s => s.Id)] } } })
-            : null;
+        var job = request.CompletionNaming(signals) is { } completion ? Complete(completion) : null;
         return new RecordSignalsReply(signals, created, job);
     }
 

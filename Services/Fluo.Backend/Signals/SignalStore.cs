@@ -72,7 +72,7 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, JobStore jobs, IL
         }
 
         // The final statuses after the signals, so that a job recorded as succeeded names signals that exist.
-        var statuses = completing.Select(i => WithSignals(requests[i], outcomes[i].Value!.Signals)).ToList();
+        var statuses = completing.Select(i => requests[i].CompletionNaming(outcomes[i].Value!.Signals)!).ToList();
         var completed = await jobs.CompleteAllAsync(statuses, cancellationToken);
         for (var j = 0; j < completing.Count; j++)
         {
@@ -83,13 +83,6 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, JobStore jobs, IL
         }
 
         return outcomes;
-    }
-
-    private static JobStatus WithSignals(RecordSignalsRequest request, IReadOnlyList<Signal> signals)
-    {
-        var completion = request.Completion!;
-        var result = completion.Result!;
-        return completion with { Result = result with { Analysis = result.Analysis! with { SignalIds = [.. signals.Select(s => s.Id)] } } };
     }
 
     private async Task<BatchOutcome<RecordSignalsReply>[]> InsertAllAsync(IReadOnlyList<RecordSignalsRequest> requests, CancellationToken cancellationToken)

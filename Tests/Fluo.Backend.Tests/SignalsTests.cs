@@ -115,7 +115,9 @@ public class SignalsTests(BackendFixture fixture)
     [Fact]
     public async Task Record_with_a_completion_records_the_job_as_succeeded_with_its_signal_ids_once_and_again_on_a_repeat()
     {
-        var (slow, errors) = (Guid.NewGuid(), Guid.NewGuid());
+        // The violations' order is not their rules' order (nor their signals' ids' order, which follows the rules'):
+        // the completion names the signals in the order of the violations.
+        var (slow, errors) = (Guid.Parse($"ffffffff-{Guid.NewGuid().ToString()[9..]}"), Guid.Parse($"00000000-{Guid.NewGuid().ToString()[9..]}"));
         var (violating, passing, done) = (await fixture.Db.JobAsync(JobType.TraceAnalysis), await fixture.Db.JobAsync(JobType.TraceAnalysis), await fixture.Db.JobAsync(JobType.TraceAnalysis, "failed"));
         var unknown = Guid.NewGuid();
         static JobStatus Completion(Guid job, int attempt = 1) =>
@@ -138,6 +140,7 @@ public class SignalsTests(BackendFixture fixture)
         Assert.Equal([null, null, 404, 400, 400, 400], first.Items.Select(o => o.Error?.Code));
         var recorded = first.Items[0].Value!;
         Assert.Equal((2, JobState.Succeeded), (recorded.Created, recorded.Job!.State));
+        Assert.Equal([slow, errors], recorded.Signals.Select(s => s.RuleId));
         Assert.Equal(recorded.Signals.Select(s => s.Id), recorded.Job.Status!.Result!.Analysis!.SignalIds);
         Assert.Equal(2, recorded.Job.Status.Result.Analysis.RulesEvaluated);
         Assert.Empty(first.Items[1].Value!.Signals);

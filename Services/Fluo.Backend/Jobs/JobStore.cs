@@ -77,12 +77,31 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
     /// <summary>Records checked <paramref name="statuses"/> in one round trip: an outcome per status (404 or 409 for a refused change).</summary>
     public async Task<BatchOutcome<JobRecord>[]> CompleteAllAsync(IReadOnlyList<JobStatus> statuses, CancellationToken cancellationToken)
     {
-        // One round trip and one UPDATE for all when the changes are allowed: the conditions are in the UPDATE, which
-        // re-checks them on the newest row version if a concurrent writer got there first. In job id order, so that
-        // batches touching the same jobs lock them in the same order. One UPDATE changes a row once, so a job reported
-        // twice in the batch is changed by a second UPDATE after the first, as two requests in turn would have.
-        // Only refused changes read their rows to explain.
         var outcomes = new BatchOutcome<JobRecord>[statuses.Count];
+        await using (var batch = dataSource.CreateBatch())
+        {
+            AddCompletions(batch, statuses);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await ReadCompletionsAsync(reader, outcomes, cancellationToken);
+        }
+
+        await ExplainRefusedAsync(statuses, outcomes, cancellationToken);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the statements that record checked <paramref name="statuses"/>; their results
+    /// are the batch's last, for <see cref="ReadCompletionsAsync"/>. With <paramref name="signalRules"/> (per status, the
+    /// rules it raised signals for, in order), each status is recorded with the ids of its job's signals for those rules
+    /// as its analysis result's <c>signalIds</c>, read from the table by the same transaction, so after the batch's own
+    /// inserts: the signals and the completion that names them take one round trip.
+    /// </summary>
+    public static void AddCompletions(NpgsqlBatch batch, IReadOnlyList<JobStatus> statuses, IReadOnlyList<IReadOnlyList<Guid>>? signalRules = null)
+    {
+        // One UPDATE for all when the changes are allowed: the conditions are in the UPDATE, which re-checks them on the
+        // newest row version if a concurrent writer got there first. In job id order, so that batches touching the same
+        // jobs lock them in the same order. One UPDATE changes a row once, so a job reported twice in the batch is changed
+        // by a second UPDATE after the first, as two requests in turn would have.
         var rounds = Enumerable.Range(0, statuses.Count)
             .GroupBy(i => statuses[i].JobId)
             .SelectMany(job => job.Select((item, round) => (Item: item, Round: round)))
@@ -90,45 +109,68 @@ internal sealed class JobStore(NpgsqlDataSource dataSource, ILogger<JobStore> lo
             .OrderBy(round => round.Key)
             .Select(round => round.OrderBy(i => statuses[i].JobId).ToArray())
             .ToList();
-        await using (var batch = dataSource.CreateBatch())
+        foreach (var items in rounds)
         {
-            foreach (var items in rounds)
+            // Each status's rules are a slice of one flat array, as SQL arrays cannot be ragged.
+            var rules = new List<Guid>();
+            var (lows, highs) = (new int[items.Length], new int[items.Length]);
+            for (var k = 0; k < items.Length && signalRules is not null; k++)
             {
-                var update = DataSourceExtensions.BatchCommand(
-                    "UPDATE jobs AS j SET state = s.state, status = s.status, updated_at = now() " +
-                    "FROM unnest(@items, @ids, @types, @states, @finals, @statuses) AS s(item, id, type, state, final, status) " +
-                    $"WHERE j.id = s.id AND j.type = s.type AND (s.final OR j.state <> ALL(@finalStates)) RETURNING s.item, {JobColumns}",
-                    ("items", items),
-                    ("ids", items.Select(i => statuses[i].JobId).ToArray()),
-                    ("types", items.Select(i => DbNames.Of(statuses[i].Type)).ToArray()),
-                    ("states", items.Select(i => DbNames.Of(statuses[i].State)).ToArray()),
-                    ("finals", items.Select(i => DbNames.IsFinal(statuses[i].State)).ToArray()),
-                    ("finalStates", DbNames.FinalStates));
-                update.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
-                {
-                    Value = items.Select(i => JsonSerializer.Serialize(statuses[i], FluoJsonContext.Default.JobStatus)).ToArray(),
-                });
-                batch.BatchCommands.Add(update);
+                lows[k] = rules.Count + 1;
+                rules.AddRange(signalRules[items[k]]);
+                highs[k] = rules.Count;
             }
 
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            do
+            var status = signalRules is null
+                ? "s.status"
+                : "jsonb_set(s.status, '{result,analysis,signalIds}', (SELECT coalesce(jsonb_agg(g.id ORDER BY array_position((@rules::uuid[])[s.lo:s.hi], g.rule_id)), '[]'::jsonb) " +
+                  "FROM signals AS g WHERE g.job_id = s.id AND g.rule_id = ANY((@rules::uuid[])[s.lo:s.hi])))";
+            var update = DataSourceExtensions.BatchCommand(
+                $"UPDATE jobs AS j SET state = s.state, status = {status}, updated_at = now() " +
+                "FROM unnest(@items, @ids, @types, @states, @finals, @statuses, @lows, @highs) AS s(item, id, type, state, final, status, lo, hi) " +
+                $"WHERE j.id = s.id AND j.type = s.type AND (s.final OR j.state <> ALL(@finalStates)) RETURNING s.item, {JobColumns}",
+                ("items", items),
+                ("ids", items.Select(i => statuses[i].JobId).ToArray()),
+                ("types", items.Select(i => DbNames.Of(statuses[i].Type)).ToArray()),
+                ("states", items.Select(i => DbNames.Of(statuses[i].State)).ToArray()),
+                ("finals", items.Select(i => DbNames.IsFinal(statuses[i].State)).ToArray()),
+                ("lows", lows),
+                ("highs", highs),
+                ("finalStates", DbNames.FinalStates));
+            update.Parameters.Add(new NpgsqlParameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    outcomes[reader.GetInt32(0)] = new BatchOutcome<JobRecord>(Read(reader, 1));
-                }
+                Value = items.Select(i => JsonSerializer.Serialize(statuses[i], FluoJsonContext.Default.JobStatus)).ToArray(),
+            });
+            if (signalRules is not null)
+            {
+                update.Parameters.AddWithValue("rules", rules.ToArray());
             }
-            while (await reader.NextResultAsync(cancellationToken));
+
+            batch.BatchCommands.Add(update);
         }
+    }
 
+    /// <summary>Reads the results of <see cref="AddCompletions"/>' statements, the rest of <paramref name="reader"/>: the recorded changes.</summary>
+    public static async Task ReadCompletionsAsync(NpgsqlDataReader reader, BatchOutcome<JobRecord>[] outcomes, CancellationToken cancellationToken)
+    {
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                outcomes[reader.GetInt32(0)] = new BatchOutcome<JobRecord>(Read(reader, 1));
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+    }
+
+    /// <summary>Gives each status the batch did not record its refusal (404 or 409); only refused changes read their rows to explain.</summary>
+    public async Task ExplainRefusedAsync(IReadOnlyList<JobStatus> statuses, BatchOutcome<JobRecord>[] outcomes, CancellationToken cancellationToken)
+    {
         var refused = Enumerable.Range(0, statuses.Count).Where(i => outcomes[i] is null).ToList();
         if (refused.Count > 0)
         {
             await ExplainAsync(statuses, refused, outcomes, cancellationToken);
         }
-
-        return outcomes;
     }
 
     private async Task ExplainAsync(IReadOnlyList<JobStatus> statuses, List<int> refused, BatchOutcome<JobRecord>[] outcomes, CancellationToken cancellationToken)

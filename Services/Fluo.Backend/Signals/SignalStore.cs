@@ -64,16 +64,76 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, JobStore jobs, IL
 
     private async Task<BatchOutcome<RecordSignalsReply>[]> RecordAllAsync(IReadOnlyList<RecordSignalsRequest> requests, CancellationToken cancellationToken)
     {
-        var outcomes = await InsertAllAsync(requests, cancellationToken);
+        // In (job, rule) order, so that batches recording the same jobs take the unique keys' locks in the same order.
+        var rows = requests
+            .SelectMany((request, item) => (request.Violations ?? []).Select(violation => (Item: item, Request: request, Violation: violation)))
+            .OrderBy(r => r.Request.JobId).ThenBy(r => r.Violation.RuleId)
+            .ToList();
         var completing = Enumerable.Range(0, requests.Count).Where(i => requests[i].Completion is not null).ToList();
-        if (completing.Count == 0)
+        var statuses = completing.Select(i => requests[i].Completion!).ToList();
+        var completed = new BatchOutcome<JobRecord>[completing.Count];
+        var inserted = new Dictionary<Guid, int>();
+        var signals = new Dictionary<(Guid Job, Guid Rule), Signal>(rows.Count);
+
+        // One round trip and one transaction whatever the number of rows: the inserts, then the jobs' signals for these
+        // rules (which a concurrent or earlier call may have inserted: ON CONFLICT waits for it and then keeps its row),
+        // then the completions, which name the signals the statements before them recorded.
+        await using (var batch = dataSource.CreateBatch())
         {
-            return outcomes;
+            if (rows.Count > 0)
+            {
+                AddInserts(batch, rows);
+            }
+
+            if (completing.Count > 0)
+            {
+                JobStore.AddCompletions(batch, statuses, [.. completing.Select(i => (IReadOnlyList<Guid>)[.. (requests[i].Violations ?? []).Select(v => v.RuleId)])]);
+            }
+
+            if (batch.BatchCommands.Count > 0)
+            {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                if (rows.Count > 0)
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        var job = reader.GetGuid(0);
+                        inserted[job] = inserted.GetValueOrDefault(job) + 1;
+                    }
+
+                    await reader.NextResultAsync(cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        var signal = SignalRows.Read(reader);
+                        signals[(signal.JobId, signal.RuleId)] = signal;
+                    }
+
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                if (completing.Count > 0)
+                {
+                    await JobStore.ReadCompletionsAsync(reader, completed, cancellationToken);
+                }
+            }
         }
 
-        // The final statuses after the signals, so that a job recorded as succeeded names signals that exist.
-        var statuses = completing.Select(i => requests[i].CompletionNaming(outcomes[i].Value!.Signals)!).ToList();
-        var completed = await jobs.CompleteAllAsync(statuses, cancellationToken);
+        if (completing.Count > 0)
+        {
+            await jobs.ExplainRefusedAsync(statuses, completed, cancellationToken);
+        }
+
+        // A job twice in the batch (two deliveries at once) has its signals inserted once: the first item says so.
+        var outcomes = new BatchOutcome<RecordSignalsReply>[requests.Count];
+        for (var item = 0; item < requests.Count; item++)
+        {
+            var request = requests[item];
+            var created = inserted.Remove(request.JobId, out var count) ? count : 0;
+            // Each job's signals in the order of its violations.
+            var recorded = (request.Violations ?? []).Select(v => signals[(request.JobId, v.RuleId)]).ToList();
+            outcomes[item] = new BatchOutcome<RecordSignalsReply>(new RecordSignalsReply(recorded, created));
+        }
+
         for (var j = 0; j < completing.Count; j++)
         {
             var i = completing[j];
@@ -85,23 +145,10 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, JobStore jobs, IL
         return outcomes;
     }
 
-    private async Task<BatchOutcome<RecordSignalsReply>[]> InsertAllAsync(IReadOnlyList<RecordSignalsRequest> requests, CancellationToken cancellationToken)
+    /// <summary>Adds the inserts of <paramref name="rows"/> and then the read of their jobs' signals for their rules.</summary>
+    private static void AddInserts(NpgsqlBatch batch, List<(int Item, RecordSignalsRequest Request, Violation Violation)> rows)
     {
-        // In (job, rule) order, so that batches recording the same jobs take the unique keys' locks in the same order.
-        var rows = requests
-            .SelectMany((request, item) => (request.Violations ?? []).Select(violation => (Item: item, Request: request, Violation: violation)))
-            .OrderBy(r => r.Request.JobId).ThenBy(r => r.Violation.RuleId)
-            .ToList();
-        var outcomes = new BatchOutcome<RecordSignalsReply>[requests.Count];
-        if (rows.Count == 0)
-        {
-            Array.Fill(outcomes, new BatchOutcome<RecordSignalsReply>(new RecordSignalsReply([], 0)));
-            return outcomes;
-        }
-
-        // One round trip, one implicit transaction, two statements whatever the number of rows: the inserts, then the
-        // jobs' signals for these rules (which a concurrent or earlier call may have inserted: ON CONFLICT waits for it
-        // and then keeps its row). Each row's span ids are a slice of one flat array, as SQL arrays cannot be ragged.
+        // Each row's span ids are a slice of one flat array, as SQL arrays cannot be ragged.
         var spans = new List<string>();
         var (lows, highs) = (new int[rows.Count], new int[rows.Count]);
         for (var i = 0; i < rows.Count; i++)
@@ -111,7 +158,6 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, JobStore jobs, IL
             highs[i] = spans.Count;
         }
 
-        await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(DataSourceExtensions.BatchCommand(
             "INSERT INTO signals (id, rule_id, rule_name, trace_id, job_id, offending_span_ids, severity, status) " +
             "SELECT r.id, r.rule_id, r.rule_name, r.trace_id, r.job_id, (@spans::text[])[r.lo:r.hi], r.severity, 'open' " +
@@ -130,47 +176,8 @@ internal sealed class SignalStore(NpgsqlDataSource dataSource, JobStore jobs, IL
         batch.BatchCommands.Add(DataSourceExtensions.BatchCommand(
             $"SELECT {SignalRows.Columns} FROM signals WHERE (job_id, rule_id) IN (SELECT j, r FROM unnest(@jobIds, @ruleIds) AS k(j, r))",
             ("jobIds", rows.Select(r => r.Request.JobId).ToArray()), ("ruleIds", rows.Select(r => r.Violation.RuleId).ToArray())));
-
-        var inserted = new Dictionary<Guid, int>();
-        var signals = new Dictionary<(Guid Job, Guid Rule), Signal>(rows.Count);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var job = reader.GetGuid(0);
-                inserted[job] = inserted.GetValueOrDefault(job) + 1;
-            }
-
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var signal = SignalRows.Read(reader);
-                signals[(signal.JobId, signal.RuleId)] = signal;
-            }
-        }
-
-        // A job twice in the batch (two deliveries at once) has its signals inserted once: the first item says so.
-        var created = new int[requests.Count];
-        for (var item = 0; item < requests.Count; item++)
-        {
-            if (inserted.Remove(requests[item].JobId, out var count))
-            {
-                created[item] = count;
-            }
-        }
-
-        // Each job's signals in the order of its violations.
-        for (var item = 0; item < requests.Count; item++)
-        {
-            var request = requests[item];
-            var recorded = (request.Violations ?? []).Select(v => signals[(request.JobId, v.RuleId)]).ToList();
-            outcomes[item] = new BatchOutcome<RecordSignalsReply>(new RecordSignalsReply(recorded, created[item]));
-        }
-
-        return outcomes;
     }
 
-    /// <summary>signals.get: one signal by id.</summary>
     public async Task<Signal> GetAsync(IdRequest request, CancellationToken cancellationToken)
     {
         BackendError.CheckId(request.Id);

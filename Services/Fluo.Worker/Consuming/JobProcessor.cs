@@ -65,8 +65,7 @@ internal sealed class JobProcessor(
                 _ => throw new PermanentJobException($"No handler for {job.GetType().Name}."),
             };
 
-            await running.SettleAsync();
-            await status.PutAsync(final, abort);
+            await context.FinishAsync(final, abort);
             await msg.AckAsync(CancellationToken.None);
             outcome = "succeeded";
         }

@@ -13,7 +13,8 @@ namespace Fluo.Worker.Jobs;
 /// <c>trace_analysis</c>: every enabled rule on the job's trace; the violations and the job's final status are recorded
 /// by the Backend in one request (idempotent per job and rule, so a repeat returns the same signals), then each signal
 /// is published on <c>signals.created</c> with its id as <c>Nats-Msg-Id</c>, so a repeat is dropped by the SIGNALS
-/// stream's duplicate window. Concurrent jobs' records go to the Backend together (<see cref="SignalRecorder"/>).
+/// stream's duplicate window, while the final status goes to the bucket. Concurrent jobs' records go to the Backend
+/// together (<see cref="SignalRecorder"/>).
 /// </summary>
 /// <remarks>
 /// The job is recorded as succeeded before its signals are published; the message is acknowledged only after both, so
@@ -42,8 +43,9 @@ internal sealed class TraceAnalysisHandler(RuleCache rules, SignalRecorder signa
         var final = recorded.Job?.Status
             ?? throw new BackendException(BackendFailure.Unreadable, 502, $"The Backend recorded the signals of job {job.JobId:N} without its final status.");
 
-        // All published at once, then all acknowledged: one round trip's wait for the lot rather than one per signal.
-        await Task.WhenAll(recorded.Signals.Select(signal => PublishAsync(signal, cancellationToken)));
+        // The signals and the final status (recorded in the Backend already) all written at once, then all acknowledged:
+        // one round trip's wait for the lot rather than one per write.
+        await Task.WhenAll([.. recorded.Signals.Select(signal => PublishAsync(signal, cancellationToken)), context.FinishAsync(final, cancellationToken)]);
         return final;
     }
 

@@ -116,8 +116,10 @@ internal sealed class FakeBackend : IAsyncDisposable
             return new Signal(Guid.NewGuid(), v.RuleId, v.RuleName, request.TraceId, request.JobId, v.OffendingSpanIds, v.Severity, SignalStatus.Open, DateTimeOffset.UtcNow, null, null);
         })).ToList();
 
-        // As the Backend does: the completion is recorded after the signals, with their ids.
-        var job = request.CompletionNaming(signals) is { } completion ? Complete(completion) : null;
+        // As the Backend does: the completion is recorded after the signals, its analysis result naming their ids in order.
+        var job = request.Completion is { Result: { Analysis: { } analysis } result } completion
+            ? Complete(completion with { Result = result with { Analysis = analysis with { SignalIds = [.. signals.Select(s => s.Id)] } } })
+            : null;
         return new RecordSignalsReply(signals, created, job);
     }
 

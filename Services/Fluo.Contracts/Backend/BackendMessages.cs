@@ -72,17 +72,7 @@ public sealed record ResolveSignalRequest(Guid Id, SignalStatus Status, string B
 /// The job's final status, recorded as <c>jobs.complete</c> would once the signals are, with the recorded signals' ids
 /// as its analysis result's <see cref="TraceAnalysisResult.SignalIds"/>: one request instead of two.
 /// </param>
-public sealed record RecordSignalsRequest(Guid JobId, string TraceId, IReadOnlyList<Violation> Violations, JobStatus? Completion = null)
-{
-    /// <summary>
-    /// <see cref="Completion"/> as it is recorded once <paramref name="signals"/> are: its analysis result names their
-    /// ids, in their order. Null without a completion or without an analysis result.
-    /// </summary>
-    public JobStatus? CompletionNaming(IReadOnlyList<Signal> signals) =>
-        Completion is { Result: { Analysis: { } analysis } result } completion
-            ? completion with { Result = result with { Analysis = analysis with { SignalIds = [.. signals.Select(s => s.Id)] } } }
-            : null;
-}
+public sealed record RecordSignalsRequest(Guid JobId, string TraceId, IReadOnlyList<Violation> Violations, JobStatus? Completion = null);
 
 /// <summary>A rule violated by a trace.</summary>
 /// <param name="RuleId">The rule.</param>

@@ -35,17 +35,11 @@ public sealed class ApiOptions
     public TimeSpan IntakeLinger { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// How long published rows may wait to be marked sent, so that one UPDATE marks what several publishes sent. Well
-    /// under <see cref="RelaySweepAge"/>: a row still unmarked at that age is published again (and dropped by the
-    /// stream as a duplicate). Default 50 ms.
+    /// How long published rows may wait to be marked sent (deleted from the outbox), so that one DELETE marks what several
+    /// publishes sent. Well under <see cref="RelaySweepAge"/>: a row still unmarked at that age is published again (and
+    /// dropped by the stream as a duplicate). Default 50 ms.
     /// </summary>
     public TimeSpan RelayMarkDelay { get; set; } = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>How long sent outbox rows are kept (for inspection) before the relay deletes them. Default 1 hour.</summary>
-    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>How often the relay deletes sent rows older than <see cref="OutboxRetention"/>.</summary>
-    public TimeSpan OutboxPurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Traces a rule back-test runs on.</summary>
     public int BacktestSampleSize { get; set; } = 200;

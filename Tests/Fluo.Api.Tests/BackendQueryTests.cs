@@ -144,7 +144,8 @@ public class BackendQueryTests(ApiFixture api)
         var exportId = body.GetProperty("exportId").GetGuid();
         var jobId = body.GetProperty("jobId").GetGuid();
         Assert.Equal(1, await api.CountAsync("exports", $"id = '{exportId}' AND job_id = '{jobId}' AND format = 'csv' AND filter->>'status' = 'open'"));
-        Assert.Equal(1, await api.CountAsync("outbox", $"id = '{jobId}' AND subject = '{Subjects.DataExport}'"));
+        await api.WaitOutboxDrainedAsync();
+        Assert.Single(await api.JobMessagesAsync(), m => m.Subject == Subjects.DataExport && m.Headers?.GetLastValue("Nats-Msg-Id") == jobId.ToString());
 
         var chunks = new[] { "id,rule,trace\n", "1,a,b\n", "2,c,d\n" };
         var completed = false;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Fluo.Contracts;
 using Fluo.Contracts.Messaging;
@@ -97,7 +98,8 @@ public class RulesApiTests(ApiFixture api)
         Assert.Equal(2, rule.GetProperty("version").GetInt32());
         Assert.Equal("critical", rule.GetProperty("severity").GetString());
         Assert.Equal("\"2\"", updated.Headers.ETag?.ToString());
-        Assert.Equal(2, await api.CountAsync("jobs", $"type = 'rule_validation' AND convert_from((SELECT payload FROM outbox o WHERE o.id = jobs.id), 'UTF8') LIKE '%{id}%'"));
+        await api.WaitOutboxDrainedAsync();
+        Assert.Equal(2, (await api.JobMessagesAsync()).Count(m => m.Subject == Subjects.RuleValidation && Encoding.UTF8.GetString(m.Data.Span).Contains(id.ToString(), StringComparison.Ordinal)));
 
         using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/rules/{id}") { Content = Rule(name, "span.status == ok") };
         stale.Headers.TryAddWithoutValidation("If-Match", "\"1\"");

@@ -63,7 +63,9 @@ public class TraceIntakeTests(ApiFixture api)
 
         Assert.Equal(32, jobs.Distinct().Count());
         Assert.Equal(32, await api.CountAsync("jobs", $"id = ANY('{{{string.Join(',', jobs)}}}') AND state = 'queued'"));
-        Assert.Equal(32, await api.CountAsync("outbox", $"id = ANY('{{{string.Join(',', jobs)}}}')"));
+        await api.WaitOutboxDrainedAsync();
+        var published = (await api.JobMessagesAsync()).Select(m => m.Headers?.GetLastValue("Nats-Msg-Id")).ToHashSet();
+        Assert.All(jobs, job => Assert.Contains(job.ToString(), published));
         Assert.Equal(1, await api.CountAsync("traces", $"trace_id = '{traceId}' AND span_count BETWEEN 2 AND 4 AND json_array_length(document->'spans') = span_count"));
 
         // Each request was written exactly once (a failed shared write and its retries would link some twice), and some together.
@@ -133,7 +135,6 @@ public class TraceIntakeTests(ApiFixture api)
         foreach (var traceId in traceIds)
         {
             Assert.Equal(1, await api.CountAsync("traces", $"trace_id = '{traceId}' AND span_count = 2"));
-            Assert.Equal(1, await api.CountAsync("outbox", $"payload::text LIKE '%{traceId}%'".Replace("payload::text", "convert_from(payload, 'UTF8')", StringComparison.Ordinal)));
         }
 
         await api.WaitOutboxDrainedAsync();

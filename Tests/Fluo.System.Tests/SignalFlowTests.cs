@@ -214,15 +214,19 @@ public sealed class SignalFlowTests(SystemFixture fixture) : IClassFixture<Syste
         Assert.Equal(before, await CountRowsAsync(ct));
     }
 
-    private async Task<(long, long, long, long)> CountRowsAsync(CancellationToken ct)
+    /// <summary>
+    /// Rows of the tables a request writes. Not the outbox: earlier rows leave it as they are published, and a job's
+    /// outbox row is written with (and so counted by) its <c>jobs</c> row.
+    /// </summary>
+    private async Task<(long, long, long)> CountRowsAsync(CancellationToken ct)
     {
         await using var connection = new Npgsql.NpgsqlConnection(System.Database);
         await connection.OpenAsync(ct);
         await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT (SELECT count(*) FROM traces), (SELECT count(*) FROM jobs), (SELECT count(*) FROM outbox), (SELECT count(*) FROM rules)", connection);
+            "SELECT (SELECT count(*) FROM traces), (SELECT count(*) FROM jobs), (SELECT count(*) FROM rules)", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
     [Fact]

@@ -13,18 +13,18 @@ namespace Fluo.Api.Outbox;
 /// <summary>
 /// Publishes the outbox to JetStream. Rows this process commits arrive in memory (<see cref="CommittedOutbox"/>) and are
 /// published at once, without reading them back. A sweep every <see cref="ApiOptions.RelayPollInterval"/> claims the
-/// unsent rows older than <see cref="ApiOptions.RelaySweepAge"/> in order (<c>FOR UPDATE SKIP LOCKED</c>, so Api
-/// replicas share the work): rows whose publish failed, or whose process died or ran out of queue. Either way each
-/// row goes out with <c>Nats-Msg-Id</c> = row id, every ack is awaited, and the acknowledged rows are marked sent (on
-/// the fast path while the next rows are published, the publishes of up to <see cref="ApiOptions.RelayMarkDelay"/> in one
-/// UPDATE);
-/// failed rows keep their place with attempts and the last error, and the sweep retries them. A row published twice
-/// (a crash between publish and mark, or the two paths meeting at the age boundary) is dropped by the stream as a
-/// duplicate, so an accepted request is neither lost nor processed twice.
+/// rows older than <see cref="ApiOptions.RelaySweepAge"/> in order (<c>FOR UPDATE SKIP LOCKED</c>, so Api replicas
+/// share the work): rows whose publish failed, or whose process died or ran out of queue. Either way each row goes out
+/// with <c>Nats-Msg-Id</c> = row id, every ack is awaited, and the acknowledged rows are marked sent, which deletes them
+/// (on the fast path while the next rows are published, the publishes of up to <see cref="ApiOptions.RelayMarkDelay"/> in
+/// one DELETE): the table holds only what is still to be published. Failed rows keep their place with attempts and the
+/// last error, and the sweep retries them. A row published twice (a crash between publish and mark, or the two paths
+/// meeting at the age boundary) is dropped by the stream as a duplicate, so an accepted request is neither lost nor
+/// processed twice.
 /// </summary>
 /// <remarks>
-/// The sweep is not the hot path because its scan is not cheap: marking a row sent leaves a dead entry in the unsent
-/// index until vacuum, and a claim walks every one of them (several milliseconds per scan at a few hundred rows/s).
+/// The sweep is not the hot path because its scan is not cheap: a deleted row leaves a dead entry in the seq index
+/// until vacuum, and a claim walks every one of them (several milliseconds per scan at a few hundred rows/s).
 /// </remarks>
 internal sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -39,7 +39,6 @@ internal sealed partial class OutboxRelay(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly ApiOptions _options = options.Value;
     private long _lastBacklogCheck;
-    private long _lastPurge = Environment.TickCount64;
     private Task _marking = Task.CompletedTask;
     private PublishOutcome? _unmarked;
     private long _unmarkedSince;
@@ -105,7 +104,6 @@ internal sealed partial class OutboxRelay(
                 if (!more)
                 {
                     await CheckBacklogAsync(force: false, stoppingToken);
-                    await PurgeIfDueAsync(stoppingToken);
                     if (_unmarked is not null && !_marking.IsCompleted)
                     {
                         await _marking; // else the wait below would end at once while the rows wait for it
@@ -156,7 +154,7 @@ internal sealed partial class OutboxRelay(
     /// <summary>
     /// Starts marking what was published since the last mark, unless a mark is in flight: when <paramref name="force"/>d,
     /// when <see cref="ApiOptions.RelayMarkDelay"/> has passed since the oldest of it, or when a batch's worth waits. At a
-    /// few hundred rows a second this is one UPDATE (a PostgreSQL transaction) every few dozen publishes, not one each.
+    /// few hundred rows a second this is one DELETE (a PostgreSQL transaction) every few dozen publishes, not one each.
     /// </summary>
     private void StartMarking(bool force, CancellationToken cancellationToken)
     {
@@ -314,7 +312,7 @@ internal sealed partial class OutboxRelay(
     private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection db, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT id, subject, payload, headers::text, created_at FROM outbox WHERE sent_at IS NULL AND created_at < now() - $2 ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+            "SELECT id, subject, payload, headers::text, created_at FROM outbox WHERE created_at < now() - $2 ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
             db, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = _options.RelayBatchSize });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.RelaySweepAge });
@@ -333,8 +331,7 @@ internal sealed partial class OutboxRelay(
         await using var batch = new NpgsqlBatch(db, transaction);
         if (outcome.Sent.Count > 0)
         {
-            batch.BatchCommands.Add(OutboxCommands.Command(
-                "UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)", outcome.Sent.ToArray()));
+            batch.BatchCommands.Add(OutboxCommands.Command("DELETE FROM outbox WHERE id = ANY($1)", outcome.Sent.ToArray()));
         }
 
         if (outcome.FailedIds.Count > 0)
@@ -424,7 +421,7 @@ internal sealed partial class OutboxRelay(
         try
         {
             await using var command = dataSource.CreateCommand(
-                "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM outbox WHERE sent_at IS NULL");
+                "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM outbox");
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
@@ -437,56 +434,8 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    private async Task PurgeIfDueAsync(CancellationToken cancellationToken)
-    {
-        var now = Environment.TickCount64;
-        if (now - _lastPurge < (long)_options.OutboxPurgeInterval.TotalMilliseconds)
-        {
-            return;
-        }
-
-        _lastPurge = now;
-        try
-        {
-            var deleted = await PurgeSentAsync(_options.OutboxRetention, cancellationToken);
-            if (deleted > 0)
-            {
-                LogPurged(logger, deleted, _options.OutboxRetention);
-            }
-        }
-        catch (NpgsqlException ex)
-        {
-            LogPurgeFailed(logger, ex);
-        }
-    }
-
-    /// <summary>Deletes rows sent more than <paramref name="retention"/> ago, in bounded batches; returns how many went.</summary>
-    /// <remarks>Only sent rows: an unsent row is an accepted request, kept until it is published.</remarks>
-    internal async Task<int> PurgeSentAsync(TimeSpan retention, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        int deleted;
-        do
-        {
-            await using var command = dataSource.CreateCommand(
-                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < now() - $1 LIMIT 5000)");
-            command.Parameters.Add(new NpgsqlParameter { Value = retention });
-            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            total += deleted;
-        }
-        while (deleted == 5000);
-
-        return total;
-    }
-
     /// <summary>Which rows were acknowledged, and which failed with what.</summary>
     private sealed record PublishOutcome(List<Guid> Sent, List<Guid> FailedIds, List<string> FailedErrors);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Outbox relay deleted {Deleted} rows sent more than {Retention} ago")]
-    private static partial void LogPurged(ILogger logger, int deleted, TimeSpan retention);
-
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Outbox relay could not delete old sent rows; it tries again later")]
-    private static partial void LogPurgeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Outbox relay: NATS is {State}; rows stay in the outbox until it is back")]
     private static partial void LogNatsDown(ILogger logger, NatsConnectionState state);

@@ -94,7 +94,8 @@ internal sealed class SignalStatusChanger(NpgsqlDataSource dataSource, INatsJSCo
             return;
         }
 
-        await using var sent = new NpgsqlCommand("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = @id AND sent_at IS NULL", connection);
+        // Published: the row leaves the outbox (the Api's relay would otherwise publish it again, to be dropped as a duplicate).
+        await using var sent = new NpgsqlCommand("DELETE FROM outbox WHERE id = @id", connection);
         sent.AddParameters(("id", outboxId));
         await sent.ExecuteNonQueryAsync(cancellationToken);
     }

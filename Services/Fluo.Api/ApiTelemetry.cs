@@ -29,7 +29,7 @@ public sealed class ApiMetrics : IDisposable
         Published = _meter.CreateCounter<long>("fluo.api.outbox.published", "{message}", "Outbox messages published to JetStream.");
         PublishFailures = _meter.CreateCounter<long>("fluo.api.outbox.publish_failures", "{message}", "Outbox publishes that failed and will be retried.");
         Lag = _meter.CreateHistogram<double>("fluo.api.outbox.lag", "s", "Time from the outbox insert to the JetStream ack.");
-        _meter.CreateObservableGauge("fluo.api.outbox.pending", () => Volatile.Read(ref _pending), "{message}", "Outbox rows not yet published (last seen by the relay).");
+        _meter.CreateObservableGauge("fluo.api.outbox.pending", () => Volatile.Read(ref _pending), "{message}", "Outbox rows not yet published (last seen by the relay, counted up to 10,000).");
         _meter.CreateObservableGauge("fluo.api.outbox.oldest_pending", () => Volatile.Read(ref _oldestPendingSeconds), "s", "Age of the oldest unpublished outbox row.");
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Fluo.Api.Tests;
@@ -25,6 +27,13 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         await Task.Delay(500);
         Assert.Equal(25, await api.CountAsync("outbox"));
+        // The relay counts its backlog on every failed round (NATS is down), so the gauge reaches the 25 rows.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (PendingGauge() != 25)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fluo.api.outbox.pending is {PendingGauge()}, not 25.");
+            await Task.Delay(100);
+        }
 
         await api.Nats.StartAgainAsync();
         await api.WaitOutboxDrainedAsync(TimeSpan.FromSeconds(30));
@@ -35,6 +44,25 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
         {
             Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId);
         }
+    }
+
+    /// <summary>This fixture's Api's <c>fluo.api.outbox.pending</c> (other test classes run Apis of their own), or -1.</summary>
+    private long PendingGauge()
+    {
+        var meters = api.Services.GetRequiredService<IMeterFactory>();
+        long value = -1;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "fluo.api.outbox.pending" && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, measurement, _, _) => value = measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 
     [Fact]

@@ -37,6 +37,9 @@ internal sealed partial class OutboxRelay(
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>The backlog gauge counts unpublished rows up to this many.</summary>
+    internal const int BacklogCountLimit = 10_000;
     private readonly ApiOptions _options = options.Value;
     private long _lastBacklogCheck;
     private Task _marking = Task.CompletedTask;
@@ -311,6 +314,7 @@ internal sealed partial class OutboxRelay(
 
     private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection db, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        await WalkTheSeqIndexAsync(db, transaction, cancellationToken);
         await using var command = new NpgsqlCommand(
             "SELECT id, subject, payload, headers::text, created_at FROM outbox WHERE created_at < now() - $2 ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
             db, transaction);
@@ -420,18 +424,39 @@ internal sealed partial class OutboxRelay(
         _lastBacklogCheck = now;
         try
         {
-            await using var command = dataSource.CreateCommand(
-                "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM outbox");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            // Bounded, and through the seq index (see WalkTheSeqIndexAsync).
+            await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+            await WalkTheSeqIndexAsync(db, transaction, cancellationToken);
+            await using var command = new NpgsqlCommand(
+                $"SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM (SELECT created_at FROM outbox ORDER BY seq LIMIT {BacklogCountLimit}) AS pending",
+                db, transaction);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                metrics.SetBacklog(reader.GetInt64(0), reader.GetDouble(1));
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    metrics.SetBacklog(reader.GetInt64(0), reader.GetDouble(1));
+                }
             }
+
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (NpgsqlException ex)
         {
             LogBatchFailed(logger, ex);
         }
+    }
+
+    /// <summary>
+    /// Keeps the rest of <paramref name="transaction"/> off sequential scans, so reading the outbox in seq order walks the
+    /// seq index. Published rows are deleted, so between two vacuums the table is mostly dead tuples (up to a minute of
+    /// intake), while the statistics a vacuum leaves say it is nearly empty. The planner then reads all of it, sorts, and
+    /// keeps a few rows: measured at 50-400 ms per sweep at 500 traces/s, with the relay waiting on it.
+    /// </summary>
+    private static async Task WalkTheSeqIndexAsync(NpgsqlConnection db, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SET LOCAL enable_seqscan = off", db, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Which rows were acknowledged, and which failed with what.</summary>

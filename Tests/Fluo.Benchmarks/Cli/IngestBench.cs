@@ -7,12 +7,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Reflection;
 using Fluo.Contracts;
+using Fluo.Contracts.Messaging;
 using Fluo.Contracts.Signals;
 using Fluo.Hosting;
 using Fluo.Hosting.ApplicationModel;
 using Fluo.Hosting.Dashboard;
 using Fluo.Hosting.Testing;
 using Fluo.Nats;
+using Fluo.Nats.JetStream;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fluo.Benchmarks.Cli;
@@ -65,6 +67,7 @@ internal static class IngestBench
         using var http = new HttpClient { BaseAddress = api };
         await using var nats = new NatsConnection(NatsOpts.Default with { Url = (await app.GetConnectionStringAsync("nats", ct))!, SerializerRegistry = FluoJsonContext.Registry });
         await nats.ConnectAsync(ct);
+        var js = new NatsJSContext(nats);
 
         using (var rule = await http.PostAsJsonAsync("/api/rules", new { name = "bench: every trace", severity = "info", enabled = true, expression = "span.name == \"bench.root\"" }, ct))
         {
@@ -99,6 +102,7 @@ internal static class IngestBench
         Console.WriteLine($"throughput: {concurrency} clients for {seconds} s");
         var sent = new ConcurrentDictionary<string, long>();
         var cpu = CpuSample.Take();
+        var writes = await StatusWritesAsync(js, ct);
         var start = Stopwatch.GetTimestamp();
         var accepted = await PostForAsync(loops, TimeSpan.FromSeconds(seconds), sent, ct);
         var acceptElapsed = Stopwatch.GetElapsedTime(start);
@@ -110,6 +114,7 @@ internal static class IngestBench
             $"analysed (signal seen) {seen.Count} in {analysedElapsed.TotalSeconds:F2}s = {seen.Count / analysedElapsed.TotalSeconds:F0} traces/s"));
         Report("throughput", sent, seen);
         cpuEnd.Report(cpu, accepted, "throughput");
+        await ReportStatusWritesAsync(js, writes, accepted, "throughput", ct);
         ReportAccept();
         ReportRefused();
 
@@ -118,6 +123,7 @@ internal static class IngestBench
         Console.WriteLine($"latency: {rate} traces/s for {seconds} s");
         var total = rate * seconds;
         cpu = CpuSample.Take();
+        writes = await StatusWritesAsync(js, ct);
         var paced = Stopwatch.GetTimestamp();
         await PostManyAsync(loops, total, sent, ct, rate);
         var sendElapsed = Stopwatch.GetElapsedTime(paced);
@@ -125,6 +131,7 @@ internal static class IngestBench
             $"sent {total} traces in {sendElapsed.TotalSeconds:F2}s = {total / sendElapsed.TotalSeconds:F0} traces/s achieved (asked {rate}/s)"));
         await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
         CpuSample.Take().Report(cpu, total, $"at {rate}/s");
+        await ReportStatusWritesAsync(js, writes, total, $"at {rate}/s", ct);
         Report($"at {rate}/s", sent, seen);
         await Task.Delay(TimeSpan.FromSeconds(3), ct); // the services' last span exports
         IngestStages.Report(app.Services.GetRequiredService<DashboardServer>().Store, sent, seen);
@@ -137,6 +144,20 @@ internal static class IngestBench
 
         await cts.CancelAsync();
         return 0;
+    }
+
+    /// <summary>How many writes the job status bucket has taken so far (its stream's last sequence).</summary>
+    private static async Task<ulong> StatusWritesAsync(NatsJSContext js, CancellationToken ct) =>
+        (await js.GetStreamAsync("KV_" + FluoTopology.JobsBucket, ct)).State.LastSeq;
+
+    /// <summary>
+    /// Prints the job status writes per trace since <paramref name="since"/>: 2 when each job goes straight from
+    /// <c>queued</c> to <c>succeeded</c>, more when jobs outlive the worker's running-status delay.
+    /// </summary>
+    private static async Task ReportStatusWritesAsync(NatsJSContext js, ulong since, int traces, string label, CancellationToken ct)
+    {
+        var writes = await StatusWritesAsync(js, ct) - since;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {writes} job status writes, {writes / (double)Math.Max(1, traces):F2} per trace"));
     }
 
     /// <summary>Prints the requests the API refused since the last call, by status, and starts counting afresh.</summary>

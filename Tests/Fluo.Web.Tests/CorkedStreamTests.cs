@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using Fluo.Web.Live;
@@ -106,13 +107,16 @@ public sealed class CorkedStreamTests
         scheduler.Schedule([outbox]);
         await WaitForAsync(() => inner.Writes.Count == 1);
 
-        // Written to just now: the next frames wait for the end of the window, then go out in one write.
+        // Written to just now: the next frames wait for the end of the window, then go out in one write. The wait is
+        // timed between the writes themselves: a loaded machine may hold this thread back past the window.
         Assert.Equal(Queued.NeedsDrain, outbox.Enqueue(Frame(1)));
         scheduler.Schedule([outbox]);
         Assert.Equal(Queued.Behind, outbox.Enqueue(Frame(2)));
-        await Task.Delay(100);
-        Assert.Single(inner.Writes);
         await WaitForAsync(() => inner.Writes.Count == 2);
+        Assert.Contains("frame 1", inner.Writes[1], StringComparison.Ordinal);
+        Assert.Contains("frame 2", inner.Writes[1], StringComparison.Ordinal);
+        var gap = Stopwatch.GetElapsedTime(inner.WriteTimes[0], inner.WriteTimes[1]);
+        Assert.True(gap >= TimeSpan.FromMilliseconds(250), $"The second write came {gap.TotalMilliseconds:F0} ms after the first, within the 300 ms window.");
         Assert.True(outbox.Close(WebSocketCloseStatus.NormalClosure, "done"));
         Assert.True(await outbox.Completion.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["frame 0", "frame 1", "frame 2"], await DecodeAsync(inner.Bytes));
@@ -167,6 +171,9 @@ public sealed class CorkedStreamTests
 
         public IReadOnlyList<string> Writes { get; private set; } = [];
 
+        /// <summary>When each of <see cref="Writes"/> happened (<see cref="Stopwatch"/> timestamps).</summary>
+        public IReadOnlyList<long> WriteTimes { get; private set; } = [];
+
         public int Flushes { get; private set; }
 
         public byte[] Bytes => _all.ToArray();
@@ -182,6 +189,7 @@ public sealed class CorkedStreamTests
             lock (_all)
             {
                 Writes = [.. Writes, Encoding.UTF8.GetString(copy)];
+                WriteTimes = [.. WriteTimes, Stopwatch.GetTimestamp()];
                 _all.Write(copy);
             }
         }

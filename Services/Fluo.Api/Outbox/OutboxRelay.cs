@@ -24,7 +24,8 @@ namespace Fluo.Api.Outbox;
 /// </summary>
 /// <remarks>
 /// The sweep is not the hot path because its scan is not cheap: a deleted row leaves a dead entry in the seq index
-/// until vacuum, and a claim walks every one of them (several milliseconds per scan at a few hundred rows/s).
+/// until vacuum, and a claim walks every one of them (milliseconds per scan at a few hundred rows/s, tens of
+/// milliseconds after a minute at full load).
 /// </remarks>
 internal sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -36,10 +37,10 @@ internal sealed partial class OutboxRelay(
     IOptions<ApiOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-
     /// <summary>The backlog gauge counts unpublished rows up to this many.</summary>
     internal const int BacklogCountLimit = 10_000;
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly ApiOptions _options = options.Value;
     private long _lastBacklogCheck;
     private Task _marking = Task.CompletedTask;

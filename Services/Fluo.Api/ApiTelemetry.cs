@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using Fluo.Api.Outbox;
 
 namespace Fluo.Api;
 
@@ -29,7 +31,7 @@ public sealed class ApiMetrics : IDisposable
         Published = _meter.CreateCounter<long>("fluo.api.outbox.published", "{message}", "Outbox messages published to JetStream.");
         PublishFailures = _meter.CreateCounter<long>("fluo.api.outbox.publish_failures", "{message}", "Outbox publishes that failed and will be retried.");
         Lag = _meter.CreateHistogram<double>("fluo.api.outbox.lag", "s", "Time from the outbox insert to the JetStream ack.");
-        _meter.CreateObservableGauge("fluo.api.outbox.pending", () => Volatile.Read(ref _pending), "{message}", "Outbox rows not yet published (last seen by the relay, counted up to 10,000).");
+        _meter.CreateObservableGauge("fluo.api.outbox.pending", () => Volatile.Read(ref _pending), "{message}", string.Create(CultureInfo.InvariantCulture, $"Outbox rows not yet published (last seen by the relay, counted up to {OutboxRelay.BacklogCountLimit:N0})."));
         _meter.CreateObservableGauge("fluo.api.outbox.oldest_pending", () => Volatile.Read(ref _oldestPendingSeconds), "s", "Age of the oldest unpublished outbox row.");
     }
 

@@ -15,6 +15,7 @@ using Fluo.Hosting.Dashboard;
 using Fluo.Hosting.Testing;
 using Fluo.Nats;
 using Fluo.Nats.JetStream;
+using Fluo.Nats.KeyValue;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fluo.Benchmarks.Cli;
@@ -67,7 +68,7 @@ internal static class IngestBench
         using var http = new HttpClient { BaseAddress = api };
         await using var nats = new NatsConnection(NatsOpts.Default with { Url = (await app.GetConnectionStringAsync("nats", ct))!, SerializerRegistry = FluoJsonContext.Registry });
         await nats.ConnectAsync(ct);
-        var js = new NatsJSContext(nats);
+        var jobStatuses = await new NatsKVContext(new NatsJSContext(nats)).GetStoreAsync(FluoTopology.JobsBucket, ct);
 
         using (var rule = await http.PostAsJsonAsync("/api/rules", new { name = "bench: every trace", severity = "info", enabled = true, expression = "span.name == \"bench.root\"" }, ct))
         {
@@ -102,7 +103,7 @@ internal static class IngestBench
         Console.WriteLine($"throughput: {concurrency} clients for {seconds} s");
         var sent = new ConcurrentDictionary<string, long>();
         var cpu = CpuSample.Take();
-        var writes = await StatusWritesAsync(js, ct);
+        var writes = await StatusWritesAsync(jobStatuses, ct);
         var start = Stopwatch.GetTimestamp();
         var accepted = await PostForAsync(loops, TimeSpan.FromSeconds(seconds), sent, ct);
         var acceptElapsed = Stopwatch.GetElapsedTime(start);
@@ -114,7 +115,7 @@ internal static class IngestBench
             $"analysed (signal seen) {seen.Count} in {analysedElapsed.TotalSeconds:F2}s = {seen.Count / analysedElapsed.TotalSeconds:F0} traces/s"));
         Report("throughput", sent, seen);
         cpuEnd.Report(cpu, accepted, "throughput");
-        await ReportStatusWritesAsync(js, writes, accepted, "throughput", ct);
+        await ReportStatusWritesAsync(jobStatuses, writes, accepted, "throughput", ct);
         ReportAccept();
         ReportRefused();
 
@@ -123,7 +124,7 @@ internal static class IngestBench
         Console.WriteLine($"latency: {rate} traces/s for {seconds} s");
         var total = rate * seconds;
         cpu = CpuSample.Take();
-        writes = await StatusWritesAsync(js, ct);
+        writes = await StatusWritesAsync(jobStatuses, ct);
         var paced = Stopwatch.GetTimestamp();
         await PostManyAsync(loops, total, sent, ct, rate);
         var sendElapsed = Stopwatch.GetElapsedTime(paced);
@@ -131,7 +132,7 @@ internal static class IngestBench
             $"sent {total} traces in {sendElapsed.TotalSeconds:F2}s = {total / sendElapsed.TotalSeconds:F0} traces/s achieved (asked {rate}/s)"));
         await WaitForAsync(() => seen.Count >= total, TimeSpan.FromSeconds(120), ct);
         CpuSample.Take().Report(cpu, total, $"at {rate}/s");
-        await ReportStatusWritesAsync(js, writes, total, $"at {rate}/s", ct);
+        await ReportStatusWritesAsync(jobStatuses, writes, total, $"at {rate}/s", ct);
         Report($"at {rate}/s", sent, seen);
         await Task.Delay(TimeSpan.FromSeconds(3), ct); // the services' last span exports
         IngestStages.Report(app.Services.GetRequiredService<DashboardServer>().Store, sent, seen);
@@ -147,16 +148,16 @@ internal static class IngestBench
     }
 
     /// <summary>How many writes the job status bucket has taken so far (its stream's last sequence).</summary>
-    private static async Task<ulong> StatusWritesAsync(NatsJSContext js, CancellationToken ct) =>
-        (await js.GetStreamAsync("KV_" + FluoTopology.JobsBucket, ct)).State.LastSeq;
+    private static async Task<ulong> StatusWritesAsync(INatsKVStore bucket, CancellationToken ct) =>
+        (await bucket.GetStatusAsync(ct)).Info.State.LastSeq;
 
     /// <summary>
     /// Prints the job status writes per trace since <paramref name="since"/>: 2 when each job goes straight from
     /// <c>queued</c> to <c>succeeded</c>, more when jobs outlive the worker's running-status delay.
     /// </summary>
-    private static async Task ReportStatusWritesAsync(NatsJSContext js, ulong since, int traces, string label, CancellationToken ct)
+    private static async Task ReportStatusWritesAsync(INatsKVStore bucket, ulong since, int traces, string label, CancellationToken ct)
     {
-        var writes = await StatusWritesAsync(js, ct) - since;
+        var writes = await StatusWritesAsync(bucket, ct) - since;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {writes} job status writes, {writes / (double)Math.Max(1, traces):F2} per trace"));
     }
 

@@ -12,9 +12,9 @@ internal sealed class CpuSample
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
 
-    private CpuSample(long busy, long idle, long steal, Dictionary<int, (string Group, long Ticks)> processes)
+    private CpuSample(long busy, long idle, long steal, long switches, Dictionary<int, (string Group, long Ticks)> processes)
     {
-        (Busy, Idle, Steal, Processes) = (busy, idle, steal, processes);
+        (Busy, Idle, Steal, Switches, Processes) = (busy, idle, steal, switches, processes);
     }
 
     private long Busy { get; }
@@ -23,17 +23,22 @@ internal sealed class CpuSample
 
     private long Steal { get; }
 
+    /// <summary>The machine's context switches so far (<c>ctxt</c> in <c>/proc/stat</c>).</summary>
+    private long Switches { get; }
+
     private Dictionary<int, (string Group, long Ticks)> Processes { get; }
 
     /// <summary>Samples the machine and this process's tree now.</summary>
     public static CpuSample Take()
     {
-        long busy = 0, idle = 0, steal = 0;
+        long busy = 0, idle = 0, steal = 0, switches = 0;
         var processes = new Dictionary<int, (string, long)>();
         try
         {
             // cpu  user nice system idle iowait irq softirq steal guest guest_nice
-            var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var lines = File.ReadAllLines("/proc/stat");
+            var cpu = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switches = lines.Where(l => l.StartsWith("ctxt ", StringComparison.Ordinal)).Select(l => long.Parse(l[5..], CultureInfo.InvariantCulture)).FirstOrDefault();
             var f = cpu.Skip(1).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             busy = f[0] + f[1] + f[2] + f[5] + f[6];
             idle = f[3] + f[4];
@@ -61,12 +66,13 @@ internal sealed class CpuSample
             // Not Linux, or /proc unreadable: nothing to report.
         }
 
-        return new CpuSample(busy, idle, steal, processes);
+        return new CpuSample(busy, idle, steal, switches, processes);
     }
 
     /// <summary>
     /// Prints the CPU used from <paramref name="start"/> to this sample per item (<paramref name="items"/>): the machine's,
-    /// each group's, and the share of the machine stolen by its hypervisor.
+    /// each group's, the share of the machine stolen by its hypervisor, and the machine's context switches per item (each a
+    /// hand-off between threads or processes, which on a small VM costs far more than the work it hands off).
     /// </summary>
     public void Report(CpuSample start, long items, string label)
     {
@@ -85,7 +91,7 @@ internal sealed class CpuSample
             .OrderByDescending(g => g.Ticks);
         var perGroup = string.Join(", ", groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Group} {Ms(g.Ticks):F3}")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}: CPU per trace {Ms(Busy - start.Busy):F3} ms (machine; {100.0 * (Busy - start.Busy) / Math.Max(1, total):F0}% busy, {100.0 * (Steal - start.Steal) / Math.Max(1, total):F1}% stolen): {perGroup}"));
+            $"{label}: CPU per trace {Ms(Busy - start.Busy):F3} ms (machine; {100.0 * (Busy - start.Busy) / Math.Max(1, total):F0}% busy, {100.0 * (Steal - start.Steal) / Math.Max(1, total):F1}% stolen, {(Switches - start.Switches) / (double)items:F1} context switches): {perGroup}"));
     }
 
     private static (int Parent, long Ticks)? Stat(int pid)

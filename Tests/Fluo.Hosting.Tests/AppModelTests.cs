@@ -15,7 +15,7 @@ public sealed class AppModelTests
     public async Task Nats_postgres_and_project_become_healthy_and_the_project_sees_aspire_environment()
     {
         await using var builder = DistributedApplicationTestingBuilder.Create();
-        var nats = builder.AddNats("nats").WithJetStream();
+        var nats = builder.AddNats("nats").WithJetStream().WithEnvironment("GOMAXPROCS", "1");
         var db = builder.AddPostgres("pg").AddDatabase("db", "appdb");
         var secret = builder.AddParameter("apikey", "s3cret", secret: true);
         builder.AddProject("app", Repo.TestAppProject)
@@ -67,6 +67,12 @@ public sealed class AppModelTests
         var pid = Assert.Single(snapshot.Replicas).ProcessId!.Value;
         Assert.Equal(pid, await http.GetFromJsonAsync<int>("/pid", cts.Token));
         Assert.Contains(app.GetResourceLogs("nats"), l => l.Text.Contains("Server is ready", StringComparison.Ordinal));
+
+        // The server's process gets the environment the model gives it, on top of the AppHost's own.
+        var natsPid = Assert.Single(app.ResourceNotifications.TryGet("nats")!.Replicas).ProcessId!.Value;
+        var natsEnv = (await File.ReadAllTextAsync($"/proc/{natsPid}/environ", cts.Token)).Split('\0');
+        Assert.Contains("GOMAXPROCS=1", natsEnv);
+        Assert.Contains(natsEnv, e => e.StartsWith("PATH=", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -57,9 +57,9 @@ public sealed partial class ManifestTests
     public async Task A_model_with_every_kind_of_resource_validates_and_its_expressions_resolve()
     {
         await using var builder = DistributedApplicationTestingBuilder.Create();
-        var nats = builder.AddNats("nats").WithJetStream();
-        var db = builder.AddPostgres("pg").AddDatabase("db");
         var key = builder.AddParameter("apikey", secret: true);
+        var nats = builder.AddNats("nats").WithJetStream().WithEnvironment("GOMAXPROCS", "2").WithEnvironment("NATS_KEY", key);
+        var db = builder.AddPostgres("pg").AddDatabase("db");
         var mode = builder.AddParameter("mode", "fast");
         var backend = builder.AddProject("backend", Repo.TestAppProject).WithReference(nats).WithReference(db).WithReplicas(2);
         builder.AddProject("api", Repo.TestAppProject).WithExternalHttpEndpoints()
@@ -80,6 +80,9 @@ public sealed partial class ManifestTests
         Assert.Equal("{backend.bindings.http.url}", api.GetProperty("env").GetProperty("services__backend__http__0").GetString());
         Assert.Equal("{apikey.value}", api.GetProperty("env").GetProperty("API_KEY").GetString());
         Assert.Equal("{api.bindings.http.targetPort}", api.GetProperty("env").GetProperty("HTTP_PORTS").GetString());
+        var natsEnv = manifest.RootElement.GetProperty("resources").GetProperty("nats").GetProperty("env");
+        Assert.Equal("2", natsEnv.GetProperty("GOMAXPROCS").GetString());
+        Assert.Equal("{apikey.value}", natsEnv.GetProperty("NATS_KEY").GetString());
         var apikey = manifest.RootElement.GetProperty("resources").GetProperty("apikey").GetProperty("inputs").GetProperty("value");
         Assert.True(apikey.GetProperty("secret").GetBoolean());
         var generate = manifest.RootElement.GetProperty("resources").GetProperty("pg-password").GetProperty("inputs").GetProperty("value").GetProperty("default").GetProperty("generate");

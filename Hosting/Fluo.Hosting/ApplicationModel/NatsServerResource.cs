@@ -1,7 +1,7 @@
 namespace Fluo.Hosting.ApplicationModel;
 
 /// <summary>A NATS server (or routed cluster) run from the Debian <c>nats-server</c> binary, user <c>nats</c> with a password parameter.</summary>
-public sealed class NatsServerResource(string name, ParameterResource password, int? port) : IResourceWithConnectionString
+public sealed class NatsServerResource(string name, ParameterResource password, int? port) : IResourceWithConnectionString, IResourceWithEnvironment
 {
     /// <summary>The user every client logs in as, as in Aspire's NATS integration.</summary>
     public const string UserName = "nats";
@@ -26,6 +26,10 @@ public sealed class NatsServerResource(string name, ParameterResource password, 
 
     /// <summary>How many routed servers to run locally (1 = a single server).</summary>
     public int ClusterSize { get; set; } = 1;
+
+    /// <inheritdoc />
+    /// <remarks>Given to every node's process (and to the container in the manifest), e.g. <c>GOMAXPROCS</c>.</remarks>
+    public IList<EnvironmentEntry> Environment { get; } = [];
 
     /// <inheritdoc />
     public string ConnectionStringExpression =>

@@ -126,6 +126,13 @@ public static class ManifestPublisher
         }
 
         writer.WriteEndArray();
+        if (nats.Environment.Count > 0)
+        {
+            writer.WriteStartObject("env");
+            WriteEnvironment(nats.Environment, writer);
+            writer.WriteEndObject();
+        }
+
         WriteTcpBinding(writer, 4222);
     }
 
@@ -178,17 +185,7 @@ public static class ManifestPublisher
             }
         }
 
-        foreach (var entry in project.Environment)
-        {
-            writer.WriteString(entry.Name, entry.Kind switch
-            {
-                EnvironmentValueKind.Literal => entry.Literal ?? "",
-                EnvironmentValueKind.Parameter => $"{{{entry.Source!.Name}.value}}",
-                EnvironmentValueKind.ConnectionString => $"{{{entry.Source!.Name}.connectionString}}",
-                _ => $"{{{entry.Source!.Name}.bindings.http.url}}",
-            });
-        }
-
+        WriteEnvironment(project.Environment, writer);
         writer.WriteEndObject();
         writer.WriteStartObject("bindings");
         foreach (var scheme in new[] { "http", "https" })
@@ -206,5 +203,20 @@ public static class ManifestPublisher
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes each entry as a literal or as the expression azd resolves at deployment.</summary>
+    private static void WriteEnvironment(IEnumerable<EnvironmentEntry> environment, Utf8JsonWriter writer)
+    {
+        foreach (var entry in environment)
+        {
+            writer.WriteString(entry.Name, entry.Kind switch
+            {
+                EnvironmentValueKind.Literal => entry.Literal ?? "",
+                EnvironmentValueKind.Parameter => $"{{{entry.Source!.Name}.value}}",
+                EnvironmentValueKind.ConnectionString => $"{{{entry.Source!.Name}.connectionString}}",
+                _ => $"{{{entry.Source!.Name}.bindings.http.url}}",
+            });
+        }
     }
 }

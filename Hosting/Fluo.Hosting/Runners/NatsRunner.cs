@@ -52,6 +52,8 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
         var binary = ServerBinaries.FindNatsServer(Context.Configuration, nats.Name).Path!;
         var root = Path.Combine(Context.StateDirectory, "nats", nats.Name);
         var storeRoot = nats.DataDirectory is { } data ? Path.GetFullPath(data, Context.Model.AppHostDirectory) : Path.Combine(root, "data");
+        var environment = nats.Environment.Count == 0 ? null
+            : nats.Environment.GroupBy(e => e.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ProjectEnvironment.Resolve(g.Last(), Context), StringComparer.Ordinal);
         foreach (var node in _nodes)
         {
             var directory = Path.Combine(root, $"node{node.Index}");
@@ -61,7 +63,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
             await File.WriteAllTextAsync(configFile, BuildConfig(node, store), cancellationToken).ConfigureAwait(false);
             UnixFiles.MakePrivate(configFile);
             node.Stopping = false;
-            node.Process = await ChildProcess.StartAsync(binary, ["-c", configFile], directory, null, null, LogSink(node.Index)).ConfigureAwait(false);
+            node.Process = await ChildProcess.StartAsync(binary, ["-c", configFile], directory, environment, null, LogSink(node.Index)).ConfigureAwait(false);
             if (_stopRequested)
             {
                 await node.StopAsync().ConfigureAwait(false);

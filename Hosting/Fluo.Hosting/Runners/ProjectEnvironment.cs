@@ -75,7 +75,8 @@ internal static class ProjectEnvironment
         }
     }
 
-    private static string? Resolve(EnvironmentEntry entry, RunContext context) => entry.Kind switch
+    /// <summary>The value an environment entry has in this run.</summary>
+    public static string? Resolve(EnvironmentEntry entry, RunContext context) => entry.Kind switch
     {
         EnvironmentValueKind.Literal => entry.Literal,
         EnvironmentValueKind.Parameter => context.Parameters[(ParameterResource)entry.Source!],

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Fluo.Contracts;
+using Fluo.Contracts.Traces;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Fluo.Api.Infrastructure;
@@ -12,12 +13,12 @@ namespace Fluo.Api.Infrastructure;
 /// </summary>
 internal static class JsonBody
 {
-    /// <summary>Web defaults, Fluo's source-generated types, and no unknown members.</summary>
-    public static readonly JsonSerializerOptions StrictOptions = new(JsonSerializerDefaults.Web)
+    /// <summary>Web defaults, Fluo's source-generated types (spans read by <see cref="TraceSpanJsonConverter"/>), and no unknown members.</summary>
+    public static readonly JsonSerializerOptions StrictOptions = FluoJsonContext.WithTraceSpanConverter(new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         TypeInfoResolver = JsonTypeInfoResolver.Combine(ApiJsonContext.Default, FluoJsonContext.Default),
-    };
+    });
 
     /// <summary>Reads the body as <typeparamref name="T"/>; <paramref name="allowEmpty"/> makes an absent body give null.</summary>
     public static async Task<BodyResult<T>> ReadAsync<T>(HttpRequest request, int maxBytes, bool allowEmpty = false)

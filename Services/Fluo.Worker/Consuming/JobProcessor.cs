@@ -178,7 +178,7 @@ internal sealed class JobProcessor(
         {
             object? job = type switch
             {
-                JobType.TraceAnalysis => JsonSerializer.Deserialize(payload, FluoJsonContext.Default.TraceAnalysisJob),
+                JobType.TraceAnalysis => JsonSerializer.Deserialize(payload, FluoJsonContext.Traces.TraceAnalysisJob),
                 JobType.RuleValidation => JsonSerializer.Deserialize(payload, FluoJsonContext.Default.RuleValidationJob),
                 _ => JsonSerializer.Deserialize(payload, FluoJsonContext.Default.DataExportJob),
             };

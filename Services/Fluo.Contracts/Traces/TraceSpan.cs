@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Fluo.Contracts.Traces;
 
 /// <summary>One span of a <see cref="TraceDocument"/>, in the compact Fluo form accepted at <c>POST /api/traces</c>.</summary>
@@ -20,5 +22,7 @@ public sealed record TraceSpan(
     IReadOnlyDictionary<string, AttributeValue>? Attributes = null)
 {
     /// <summary>The span's duration.</summary>
+    /// <remarks>Not in the JSON, where <c>durationMs</c> says it: every stored span and job payload carried it twice.</remarks>
+    [JsonIgnore]
     public TimeSpan Duration => TimeSpan.FromMilliseconds(DurationMs);
 }

@@ -67,7 +67,7 @@ public sealed class TraceSpanJsonConverter : JsonConverter<TraceSpan>
                     case Member.DurationMs: durationMs = ReadDouble(ref reader, options); break;
                     case Member.Status: status = ReadStatus(ref reader, options); break;
                     case Member.Attributes: attributes = ReadAttributes(ref reader, options); break;
-                    case Member.Duration: reader.Skip(); break; // computed from durationMs; the serializer ignores it too
+                    case Member.Duration: reader.Skip(); break; // not read (it is computed) but known: older payloads carry it
                     default:
                         if (options.UnmappedMemberHandling == JsonUnmappedMemberHandling.Disallow)
                         {

@@ -31,7 +31,7 @@ public class TraceJsonBenchmarks
         {
             spans.Append(i == 0
                 ? """{"spanId":"00f067aa0ba902b7","name":"bench.root","service":"shop","start":"2026-12-02T10:00:00+00:00","durationMs":40,"status":"ok"}"""
-                : $$$"""{"spanId":"{{{i:x16}}}","parentSpanId":"00f067aa0ba902b7","name":"db.query","service":"cart","start":"2026-12-02T10:00:00.001+00:00","durationMs":{{{3 * i}}},"duration":"00:00:00.0030000","status":"ok","attributes":{"http.status_code":200,"db.system":"postgresql"}}""");
+                : $$$"""{"spanId":"{{{i:x16}}}","parentSpanId":"00f067aa0ba902b7","name":"db.query","service":"cart","start":"2026-12-02T10:00:00.001+00:00","durationMs":{{{3 * i}}},"status":"ok","attributes":{"http.status_code":200,"db.system":"postgresql"}}""");
             spans.Append(i < 9 ? "," : "");
         }
 

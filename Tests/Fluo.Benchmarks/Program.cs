@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Fluo.Benchmarks.Cli;
 using Fluo.Benchmarks.Ws;
@@ -17,7 +18,8 @@ return args.FirstOrDefault() switch
 
 static int RunBdn(string[] args)
 {
-    BenchmarkSwitcher.FromAssembly(typeof(NatsCli).Assembly).Run(args);
+    // Building the generated benchmark project takes longer than BenchmarkDotNet's default two minutes on two busy cores.
+    BenchmarkSwitcher.FromAssembly(typeof(NatsCli).Assembly).Run(args, ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(10)));
     return 0;
 }
 

@@ -10,8 +10,8 @@ namespace Fluo.Contracts.Traces;
 /// Reads a <see cref="TraceSpan"/> member by member into locals and calls its constructor once, with the common member
 /// names, statuses and attributes read straight from the bytes. Reading spans (the Api's request bodies, the workers'
 /// job payloads) was about a fifteenth of the machine's samples at full ingest load; this reads a 10-span
-/// trace_analysis payload in 0.49-0.63 of the time the generated metadata takes, with 0.85 of its allocation
-/// (<c>Fluo.Benchmarks bdn --filter '*TraceJson*'</c>, two runs, session 15). What it reads is what the generated metadata reads:
+/// trace_analysis payload in 0.49, 0.63 and 0.87 of the time the generated metadata takes (three short runs, the
+/// generated path's the noisier), with 0.85 of its allocation (<c>Fluo.Benchmarks bdn --filter '*TraceJson*'</c>, session 15). What it reads is what the generated metadata reads:
 /// names matched without regard to case, numbers in strings as <see cref="JsonSerializerOptions.NumberHandling"/>
 /// allows, unknown members skipped or refused as <see cref="JsonSerializerOptions.UnmappedMemberHandling"/> says, other
 /// statuses and the attribute values by their own converters. Writing goes through the generated metadata. Registered

@@ -52,8 +52,7 @@ internal sealed class NatsRunner(NatsServerResource nats, RunContext context) : 
         var binary = ServerBinaries.FindNatsServer(Context.Configuration, nats.Name).Path!;
         var root = Path.Combine(Context.StateDirectory, "nats", nats.Name);
         var storeRoot = nats.DataDirectory is { } data ? Path.GetFullPath(data, Context.Model.AppHostDirectory) : Path.Combine(root, "data");
-        var environment = nats.Environment.Count == 0 ? null
-            : nats.Environment.GroupBy(e => e.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ProjectEnvironment.Resolve(g.Last(), Context), StringComparer.Ordinal);
+        var environment = nats.Environment.Count == 0 ? null : ProjectEnvironment.AddEntries(new(StringComparer.Ordinal), nats.Environment, Context);
         foreach (var node in _nodes)
         {
             var directory = Path.Combine(root, $"node{node.Index}");

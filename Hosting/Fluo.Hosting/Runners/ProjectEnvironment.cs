@@ -50,7 +50,13 @@ internal static class ProjectEnvironment
             AddReference(env, reference, context);
         }
 
-        foreach (var entry in project.Environment)
+        return AddEntries(env, project.Environment, context);
+    }
+
+    /// <summary>Sets each entry to its value in this run, in order (a later entry of a name wins); returns <paramref name="env"/>.</summary>
+    public static Dictionary<string, string?> AddEntries(Dictionary<string, string?> env, IEnumerable<EnvironmentEntry> entries, RunContext context)
+    {
+        foreach (var entry in entries)
         {
             env[entry.Name] = Resolve(entry, context);
         }
@@ -75,8 +81,7 @@ internal static class ProjectEnvironment
         }
     }
 
-    /// <summary>The value an environment entry has in this run.</summary>
-    public static string? Resolve(EnvironmentEntry entry, RunContext context) => entry.Kind switch
+    private static string? Resolve(EnvironmentEntry entry, RunContext context) => entry.Kind switch
     {
         EnvironmentValueKind.Literal => entry.Literal,
         EnvironmentValueKind.Parameter => context.Parameters[(ParameterResource)entry.Source!],

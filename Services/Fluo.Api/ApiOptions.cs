@@ -30,9 +30,11 @@ public sealed class ApiOptions
     /// <summary>
     /// How long the trace intake lets a small batch (under 16 traces) wait for more requests before writing it. Requests
     /// written together cost one transaction, and their jobs travel together through the relay, the workers and the
-    /// Backend, so a few milliseconds here save many wake-ups at moderate load. Zero writes at once. Default 5 ms.
+    /// Backend, so a few milliseconds here save many wake-ups at moderate load. Zero writes at once. Default 20 ms: at 500
+    /// traces/s that gathers about ten traces a batch instead of two or three, and the machine's CPU per trace fell by 5-7%
+    /// against 5 ms, for about 5 ms more on the median accept (session 16).
     /// </summary>
-    public TimeSpan IntakeLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan IntakeLinger { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// How long published rows may wait to be marked sent (deleted from the outbox), so that one DELETE marks what several

@@ -14,17 +14,20 @@ namespace Fluo.Hosting.Dashboard.Otlp;
 /// <summary>Turns OTLP messages into the dashboard's records.</summary>
 internal static class OtlpConverter
 {
+    private static readonly TextPool Pool = new(4096);
+
     /// <summary>The request's spans as stored spans, and the response (partial success when spans had invalid ids).</summary>
     public static (List<StoredSpan> Spans, ExportTraceServiceResponse Response) Convert(ExportTraceServiceRequest request)
     {
         var batch = OtlpSpans.Flatten(request);
         var spans = batch.Spans.Select(span => new StoredSpan(
-            span.TraceId, span.SpanId, span.ParentSpanId, span.Name, KindName(span.Kind), span.ServiceName, span.ServiceInstanceId, span.ScopeName,
+            span.TraceId, span.SpanId, span.ParentSpanId, Pool.Share(span.Name), KindName(span.Kind), Pool.Share(span.ServiceName),
+            Pool.ShareOrNull(span.ServiceInstanceId), Pool.Share(span.ScopeName),
             span.Start, span.End,
             span.StatusCode switch { Status.Types.StatusCode.Error => "Error", Status.Types.StatusCode.Ok => "Ok", _ => "Unset" },
             span.StatusMessage, Texts(span.Attributes),
-            span.Events.Select(e => new StoredSpanEvent(e.Name, e.Time, Texts(e.Attributes))).ToList(),
-            span.Links.Select(l => new StoredSpanLink(l.TraceId, l.SpanId, Texts(l.Attributes))).ToList())).ToList();
+            span.Events.Count == 0 ? [] : [.. span.Events.Select(e => new StoredSpanEvent(Pool.Share(e.Name), e.Time, Texts(e.Attributes)))],
+            span.Links.Count == 0 ? [] : [.. span.Links.Select(l => new StoredSpanLink(l.TraceId, l.SpanId, Texts(l.Attributes)))])).ToList();
         return (spans, batch.ToResponse());
     }
 
@@ -88,7 +91,7 @@ internal static class OtlpConverter
     }
 
     private static Dictionary<string, string> Texts(IReadOnlyDictionary<string, OtlpValue> attributes) =>
-        attributes.ToDictionary(a => a.Key, a => a.Value.ToString(), StringComparer.Ordinal);
+        attributes.ToDictionary(a => Pool.Share(a.Key), a => Pool.ShareValue(a.Value.ToString()), StringComparer.Ordinal);
 
     private static Dictionary<string, string> Attributes(RepeatedField<KeyValue> attributes) => Texts(OtlpAttributes.ToDictionary(attributes));
 

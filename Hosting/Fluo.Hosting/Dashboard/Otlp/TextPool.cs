@@ -45,12 +45,18 @@ internal sealed class TextPool(int capacity)
             return shared;
         }
 
-        if (Volatile.Read(ref _count) >= capacity || !_texts.TryAdd(text, text))
+        if (Volatile.Read(ref _count) >= capacity)
         {
-            return _texts.TryGetValue(text, out shared) ? shared : text;
+            return text;
         }
 
-        Interlocked.Increment(ref _count);
-        return text;
+        // Another thread may have added the same text since the lookup: then its copy is the pool's.
+        shared = _texts.GetOrAdd(text, text);
+        if (ReferenceEquals(shared, text))
+        {
+            Interlocked.Increment(ref _count);
+        }
+
+        return shared;
     }
 }

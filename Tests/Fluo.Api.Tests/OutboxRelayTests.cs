@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fluo.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -17,16 +18,19 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
         var before = (await api.JobMessagesAsync()).Count;
         await api.Nats.StopAsync();
 
-        var jobIds = new List<string>();
+        var traceIds = new Dictionary<string, string>(); // job id → trace id
         for (var i = 0; i < 25; i++)
         {
-            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId())));
+            var traceId = Samples.NewTraceId();
+            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(traceId)));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            jobIds.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid().ToString());
+            traceIds.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid().ToString(), traceId);
         }
 
         await Task.Delay(500);
         Assert.Equal(25, await api.CountAsync("outbox"));
+        // Each row names its trace instead of holding a second copy of it.
+        Assert.Equal(25, await api.CountAsync("outbox", "payload IS NULL AND trace_id IN (SELECT trace_id FROM traces)"));
         // The relay counts its backlog on every failed round (NATS is down), so the gauge reaches the 25 rows.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (PendingGauge() != 25)
@@ -40,9 +44,51 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         var messages = await api.JobMessagesAsync();
         Assert.Equal(before + 25, messages.Count);
-        foreach (var jobId in jobIds)
+        foreach (var (jobId, traceId) in traceIds)
         {
-            Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId);
+            // The sweep built each payload from the stored trace: the job the worker reads, whole.
+            var message = Assert.Single(messages, m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId);
+            var job = JsonSerializer.Deserialize(message.Data.Span, FluoJsonContext.Traces.TraceAnalysisJob)!;
+            Assert.Equal(jobId, job.JobId.ToString());
+            Assert.Equal(traceId, job.Trace.TraceId);
+            Assert.Equal(3, job.Trace.Spans.Count); // Samples.FluoTrace: a root and two children
+            Assert.Equal("GET /cart", job.Trace.Spans[0].Name);
+            Assert.InRange(DateTimeOffset.UtcNow - job.AcceptedAt, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        }
+    }
+
+    [Fact]
+    public async Task A_row_whose_trace_is_gone_stays_in_the_outbox_with_its_error_and_does_not_hold_up_the_rows_behind_it()
+    {
+        await api.WaitOutboxDrainedAsync();
+        var orphan = Guid.CreateVersion7();
+        await using (var insert = api.Db.CreateCommand(
+            "INSERT INTO outbox (id, subject, trace_id, created_at) VALUES ($1, 'jobs.trace_analysis', 'no-such-trace', now() - interval '1 minute')"))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = orphan });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            using var response = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId())));
+            var jobId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetGuid();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while (await api.CountAsync("outbox", $"id = '{orphan}' AND attempts > 0") == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The sweep never tried the row whose trace is gone.");
+                await Task.Delay(100);
+            }
+
+            await using var error = api.Db.CreateCommand($"SELECT last_error FROM outbox WHERE id = '{orphan}'");
+            Assert.Contains("no-such-trace", (string)(await error.ExecuteScalarAsync())!);
+            Assert.Single(await api.JobMessagesAsync(), m => m.Headers?.GetLastValue("Nats-Msg-Id") == jobId.ToString());
+            Assert.DoesNotContain(await api.JobMessagesAsync(), m => m.Headers?.GetLastValue("Nats-Msg-Id") == orphan.ToString());
+        }
+        finally
+        {
+            await using var remove = api.Db.CreateCommand($"DELETE FROM outbox WHERE id = '{orphan}'");
+            await remove.ExecuteNonQueryAsync();
         }
     }
 
@@ -106,7 +152,7 @@ public class OutboxRelayTests(ApiFixture api) : IClassFixture<ApiFixture>
         await using (var arm = api.Db.CreateCommand(
             "CREATE SEQUENCE test_mark_refusals; " +
             "CREATE FUNCTION test_refuse_first_mark() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
-            "IF position('" + traceId + "' in convert_from(OLD.payload, 'UTF8')) > 0 THEN " +
+            "IF OLD.trace_id = '" + traceId + "' THEN " +
             "IF nextval('test_mark_refusals') = 1 THEN RAISE EXCEPTION 'test: mark refused'; END IF; END IF; RETURN OLD; END $$; " +
             "CREATE TRIGGER test_refuse_first_mark BEFORE DELETE ON outbox FOR EACH ROW EXECUTE FUNCTION test_refuse_first_mark();"))
         {

@@ -23,26 +23,33 @@ internal static class OutboxCommands
     /// <summary>
     /// <see cref="AddJob"/> for many jobs of one type in two statements whatever their number (a statement per row would
     /// cost the database an executor start and end for each), the outbox rows in the order of <paramref name="jobs"/>.
+    /// A job with a <see cref="QueuedJob.TraceId"/> is stored without its payload (see <see cref="QueuedJob"/>); the
+    /// returned rows carry every payload.
     /// </summary>
     public static IReadOnlyList<OutboxRow> AddJobs(NpgsqlBatch batch, JobType type, IReadOnlyList<QueuedJob> jobs)
     {
         var subject = Subjects.For(type);
         var ids = new Guid[jobs.Count];
-        var payloads = new byte[jobs.Count][];
+        var payloads = new byte[]?[jobs.Count];
+        var traceIds = new string?[jobs.Count];
         var headers = new string?[jobs.Count];
         var rows = new OutboxRow[jobs.Count];
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < jobs.Count; i++)
         {
-            (ids[i], payloads[i], headers[i]) = (jobs[i].Id, jobs[i].Payload, jobs[i].Headers);
+            (ids[i], traceIds[i], headers[i]) = (jobs[i].Id, jobs[i].TraceId, jobs[i].Headers);
+            payloads[i] = jobs[i].TraceId is null ? jobs[i].Payload : null;
             rows[i] = new OutboxRow(jobs[i].Id, subject, jobs[i].Payload, jobs[i].Headers, now);
         }
 
         batch.BatchCommands.Add(Command("INSERT INTO jobs (id, type, state, subject) SELECT id, $2, 'queued', $3 FROM unnest($1::uuid[]) AS id", ids, TypeName(type), subject));
 
         // unnest yields the arrays in order, so seq (the sweep's order) follows the order of the jobs.
-        var outbox = Command("INSERT INTO outbox (id, subject, payload, headers) SELECT id, $2, payload, headers FROM unnest($1::uuid[], $3::bytea[], $4::jsonb[]) AS r(id, payload, headers)", ids, subject, payloads);
+        var outbox = Command(
+            "INSERT INTO outbox (id, subject, payload, headers, trace_id) SELECT id, $2, payload, headers, trace_id " +
+            "FROM unnest($1::uuid[], $3::bytea[], $4::jsonb[], $5::text[]) AS r(id, payload, headers, trace_id)", ids, subject, payloads);
         outbox.Parameters.Add(new NpgsqlParameter { Value = headers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        outbox.Parameters.Add(new NpgsqlParameter { Value = traceIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         batch.BatchCommands.Add(outbox);
         return rows;
     }
@@ -98,4 +105,11 @@ internal static class OutboxCommands
 }
 
 /// <summary>A job to queue with <see cref="OutboxCommands.AddJobs"/>: its id, payload and stored headers (trace context as JSON, or null).</summary>
-internal sealed record QueuedJob(Guid Id, byte[] Payload, string? Headers);
+/// <param name="Id">The job id (the message's <c>Nats-Msg-Id</c>).</param>
+/// <param name="Payload">The message body, published from memory by the relay's fast path.</param>
+/// <param name="Headers">The stored headers: trace context as JSON, or null.</param>
+/// <param name="TraceId">
+/// For a trace_analysis job, its trace, which the same transaction stores in <c>traces</c>: the outbox row then names it
+/// instead of holding <paramref name="Payload"/>, and the sweep builds the payload from the stored trace.
+/// </param>
+internal sealed record QueuedJob(Guid Id, byte[] Payload, string? Headers, string? TraceId = null);

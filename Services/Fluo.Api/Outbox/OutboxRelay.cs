@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Fluo.Api.Backend;
+using Fluo.Api.Traces;
 using Fluo.Contracts.Jobs;
 using Fluo.Contracts.Messaging;
 using Fluo.Nats;
@@ -14,7 +16,8 @@ namespace Fluo.Api.Outbox;
 /// Publishes the outbox to JetStream. Rows this process commits arrive in memory (<see cref="CommittedOutbox"/>) and are
 /// published at once, without reading them back. A sweep every <see cref="ApiOptions.RelayPollInterval"/> claims the
 /// rows older than <see cref="ApiOptions.RelaySweepAge"/> in order (<c>FOR UPDATE SKIP LOCKED</c>, so Api replicas
-/// share the work): rows whose publish failed, or whose process died or ran out of queue. Either way each row goes out
+/// share the work): rows whose publish failed, or whose process died or ran out of queue. A trace_analysis row names
+/// its trace rather than holding it, and the sweep builds its payload from the stored trace. Either way each row goes out
 /// with <c>Nats-Msg-Id</c> = row id, every ack is awaited, and the acknowledged rows are marked sent, which deletes them
 /// (on the fast path while the next rows are published, the publishes of up to <see cref="ApiOptions.RelayMarkDelay"/> in
 /// one DELETE): the table holds only what is still to be published. Failed rows keep their place with attempts and the
@@ -201,18 +204,26 @@ internal sealed partial class OutboxRelay(
     {
         await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-        var rows = await ClaimAsync(db, transaction, cancellationToken);
-        if (rows.Count == 0)
+        var (rows, unbuilt) = await ClaimAsync(db, transaction, cancellationToken);
+        var claimed = rows.Count + unbuilt.Count;
+        if (claimed == 0)
         {
             await transaction.CommitAsync(cancellationToken);
             return (0, 0);
         }
 
         var outcome = await PublishAllAsync(publisher, rows, cancellationToken);
+        foreach (var (id, error) in unbuilt)
+        {
+            outcome.FailedIds.Add(id);
+            outcome.FailedErrors.Add(error);
+        }
+
         await MarkAsync(db, transaction, outcome, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Count(outcome, rows.Count);
-        return (rows.Count, outcome.FailedIds.Count);
+        Count(outcome, claimed);
+        // A row that cannot be built waits for no server to come back: it is no reason to back off.
+        return (claimed, outcome.FailedIds.Count - unbuilt.Count);
     }
 
     /// <summary>
@@ -313,22 +324,40 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    private async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection db, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the next batch of rows older than the sweep age: those it can publish, and those whose payload it cannot
+    /// build (a trace_analysis row whose trace has been deleted by hand), which stay in the table with that error.
+    /// </summary>
+    private async Task<(List<OutboxRow> Rows, List<(Guid Id, string Error)> Unbuilt)> ClaimAsync(NpgsqlConnection db, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await WalkTheSeqIndexAsync(db, transaction, cancellationToken);
+        // A trace_analysis row names its trace instead of holding the payload (OutboxCommands.AddJobs): built here from
+        // the stored trace, which is the latest copy of it should it have been sent again since.
         await using var command = new NpgsqlCommand(
-            "SELECT id, subject, payload, headers::text, created_at FROM outbox WHERE created_at < now() - $2 ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+            "SELECT o.id, o.subject, o.payload, o.headers::text, o.created_at, o.trace_id, t.document::text " +
+            "FROM outbox AS o LEFT JOIN traces AS t ON o.payload IS NULL AND t.trace_id = o.trace_id " +
+            "WHERE o.created_at < now() - $2 ORDER BY o.seq LIMIT $1 FOR UPDATE OF o SKIP LOCKED",
             db, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = _options.RelayBatchSize });
         command.Parameters.Add(new NpgsqlParameter { Value = _options.RelaySweepAge });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<OutboxRow>();
+        var (rows, unbuilt) = (new List<OutboxRow>(), new List<(Guid, string)>());
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new OutboxRow(reader.GetGuid(0), reader.GetString(1), (byte[])reader[2], reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            var (id, createdAt) = (reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(4));
+            var payload = !reader.IsDBNull(2) ? (byte[])reader[2]
+                : !reader.IsDBNull(6) ? TraceAnalysisJobJson.Write(id, Encoding.UTF8.GetBytes(reader.GetString(6)), createdAt)
+                : null;
+            if (payload is null)
+            {
+                unbuilt.Add((id, $"trace {reader.GetString(5)} is no longer stored, so its analysis job cannot be built"));
+                continue;
+            }
+
+            rows.Add(new OutboxRow(id, reader.GetString(1), payload, reader.IsDBNull(3) ? null : reader.GetString(3), createdAt));
         }
 
-        return rows;
+        return (rows, unbuilt);
     }
 
     private static async Task MarkAsync(NpgsqlConnection db, NpgsqlTransaction? transaction, PublishOutcome outcome, CancellationToken cancellationToken)

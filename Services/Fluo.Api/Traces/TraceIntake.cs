@@ -161,7 +161,7 @@ internal sealed class TraceIntake : IAsyncDisposable
             foreach (var row in pending.Rows)
             {
                 latest[row.TraceId] = row;
-                jobs.Add(new QueuedJob(row.JobId, row.JobPayload, pending.TraceHeaders));
+                jobs.Add(new QueuedJob(row.JobId, row.JobPayload, pending.TraceHeaders, row.TraceId));
             }
         }
 

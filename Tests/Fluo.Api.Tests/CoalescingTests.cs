@@ -61,6 +61,50 @@ public class IntakeLingerTests(LingeringIntakeApiFixture api) : IClassFixture<Li
         await using var command = api.Db.CreateCommand($"SELECT count(DISTINCT received_at) FROM traces WHERE trace_id IN ({ids})");
         Assert.Equal(1L, await command.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task A_request_the_database_refuses_in_a_shared_write_leaves_nothing_behind_and_the_others_are_accepted()
+    {
+        using (var first = await api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(Samples.NewTraceId()))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        var (refused, accepted) = (Samples.NewTraceId(), Samples.NewTraceId());
+        // The trace row is written first, the outbox row last: refusing the latter tests that the write is all or nothing.
+        await using (var arm = api.Db.CreateCommand(
+            "CREATE FUNCTION test_refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+            $"IF NEW.trace_id = '{refused}' THEN RAISE EXCEPTION 'test: outbox row refused'; END IF; RETURN NEW; END $$; " +
+            "CREATE TRIGGER test_refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION test_refuse_outbox();"))
+        {
+            await arm.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var jobs = await api.CountAsync("jobs");
+            // Both arrive within the linger, so they are first written together; that write fails and each is retried alone.
+            var responses = await Task.WhenAll(
+                api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(refused))),
+                api.Client.PostAsync("/api/traces", Samples.Json(Samples.FluoTrace(accepted))));
+            using (responses[0])
+            using (responses[1])
+            {
+                Assert.Equal(HttpStatusCode.InternalServerError, responses[0].StatusCode);
+                Assert.Equal("application/problem+json", responses[0].Content.Headers.ContentType?.MediaType);
+                Assert.Equal(HttpStatusCode.Accepted, responses[1].StatusCode);
+            }
+
+            Assert.Equal(0, await api.CountAsync("traces", $"trace_id = '{refused}'"));
+            Assert.Equal(1, await api.CountAsync("traces", $"trace_id = '{accepted}'"));
+            Assert.Equal(jobs + 1, await api.CountAsync("jobs"));
+        }
+        finally
+        {
+            await using var disarm = api.Db.CreateCommand("DROP TRIGGER test_refuse_outbox ON outbox; DROP FUNCTION test_refuse_outbox();");
+            await disarm.ExecuteNonQueryAsync();
+        }
+    }
 }
 
 /// <summary>The relay marks what several publishes sent (deletes their rows) in one statement, at the latest after the mark delay or when it stops.</summary>

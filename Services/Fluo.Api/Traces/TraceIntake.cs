@@ -148,9 +148,10 @@ internal sealed class TraceIntake : IAsyncDisposable
         activity?.SetTag("fluo.intake.requests", batch.Count);
         activity?.SetTag("fluo.intake.traces", traces);
 
+        // No explicit transaction: a batch goes out with one Sync, so PostgreSQL runs its statements in one implicit
+        // transaction, all or none, and commits it before answering. BEGIN and COMMIT would add a round trip per write.
         await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var commands = new NpgsqlBatch(connection, transaction);
+        await using var commands = new NpgsqlBatch(connection);
 
         // A set-based statement per table for the whole batch. One statement may not upsert a row twice, so a trace sent
         // again within the batch is written once, as its last copy (what upserting each in turn would have left).
@@ -172,7 +173,6 @@ internal sealed class TraceIntake : IAsyncDisposable
         commands.BatchCommands.Add(upsert);
         var outboxRows = OutboxCommands.AddJobs(commands, JobType.TraceAnalysis, jobs);
         await commands.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
         _outbox.Add(outboxRows);
         _metrics.TracesAccepted.Add(traces);
     }

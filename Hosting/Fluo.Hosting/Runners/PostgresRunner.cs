@@ -63,7 +63,9 @@ internal sealed class PostgresRunner(PostgresServerResource postgres, RunContext
         ];
         if (Context.Options.FastStorage)
         {
-            arguments.AddRange(["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off"]);
+            // wal_init_zero=off: a new cluster creates a WAL segment every 16 MB written and would first fill it with zeros
+            // (measured at 1.4% of the machine under the ingest benchmark); only worth it when the WAL is fsynced.
+            arguments.AddRange(["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "wal_init_zero=off"]);
         }
 
         _process = await ChildProcess.StartAsync(Path.Combine(bin, "postgres"), arguments, directory, null, RunAsUser, LogSink(0)).ConfigureAwait(false);

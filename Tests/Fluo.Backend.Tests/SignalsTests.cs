@@ -337,8 +337,48 @@ public class SignalsTests(BackendFixture fixture)
         Assert.Equal(before.OpenBySeverity["error"], after.OpenBySeverity["error"]);
         Assert.Equal(before.Resolved + 1, after.Resolved);
 
+        Assert.Equal(await TableCountsAsync("SELECT status, severity, count(*) FROM signals GROUP BY status, severity"), await TableCountsAsync("SELECT status, severity, n FROM signal_counts WHERE n <> 0"));
+
         // An empty request body is the same question.
         var empty = await fixture.Client.AskAsync<string, SignalCounts>(BackendSubjects.SignalsCounts, "");
         Assert.Equal(after.Resolved, empty.Resolved);
+    }
+
+    [Fact]
+    public async Task The_kept_counts_stay_equal_to_counting_the_table_through_repeats_resolves_reopens_and_deletes()
+    {
+        var (rule1, rule2) = (Guid.NewGuid(), Guid.NewGuid());
+        var jobs = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToArray();
+        var batch = await RecordBatchAsync(new BatchRequest<RecordSignalsRequest>([.. jobs.Select(job =>
+            new RecordSignalsRequest(job, Seed.NewTraceId(), [Violation(rule1, severity: Severity.Warning), Violation(rule2, severity: Severity.Critical)]))]));
+        var signals = batch.Items.SelectMany(i => i.Value!.Signals).ToList();
+        Assert.Equal(6, signals.Count);
+
+        // A repeated record inserts nothing; resolving twice changes once; reopening moves one back.
+        Assert.Equal(0, (await RecordAsync(jobs[0], signals[0].TraceId, Violation(rule1, severity: Severity.Warning), Violation(rule2, severity: Severity.Critical))).Created);
+        await SetStatusAsync(signals[0].Id, SignalStatus.Resolved);
+        await SetStatusAsync(signals[0].Id, SignalStatus.Resolved);
+        await SetStatusAsync(signals[1].Id, SignalStatus.Resolved);
+        await SetStatusAsync(signals[1].Id, SignalStatus.Open);
+        await using (var delete = fixture.Db.CreateCommand($"DELETE FROM signals WHERE id IN ('{signals[2].Id}', '{signals[3].Id}')"))
+        {
+            Assert.Equal(2, await delete.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(await TableCountsAsync("SELECT status, severity, count(*) FROM signals GROUP BY status, severity"), await TableCountsAsync("SELECT status, severity, n FROM signal_counts WHERE n <> 0"));
+    }
+
+    /// <summary>(status, severity, count) rows of <paramref name="sql"/>, in order.</summary>
+    private async Task<List<(string, string, long)>> TableCountsAsync(string sql)
+    {
+        await using var command = fixture.Db.CreateCommand(sql + " ORDER BY 1, 2");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, long)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return rows;
     }
 }

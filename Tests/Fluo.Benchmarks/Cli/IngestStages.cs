@@ -72,5 +72,14 @@ internal static class IngestStages
         var whole = jobs.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  worker job, start to ack {Percentile.Of(whole, 0.50),23:F1} {Percentile.Of(whole, 0.95),7:F1} {Percentile.Of(whole, 0.99),7:F1}"));
+
+        // What each trace costs the tracing pipeline (every span is made, exported and received by the dashboard).
+        var names = sent.Keys.SelectMany(id => spans[id]).GroupBy(s => $"{s.Service}: {s.Name}")
+            .Select(g => (Name: g.Key, PerTrace: g.Count() / (double)sent.Count)).OrderByDescending(g => g.PerTrace).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spans per trace: {names.Sum(n => n.PerTrace):F2}"));
+        foreach (var (name, perTrace) in names.Where(n => n.PerTrace >= 0.05))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {perTrace,5:F2}  {name}"));
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using Fluo.Otlp.Codec;
 using Google.Protobuf;
@@ -43,10 +44,13 @@ public static class OtlpHttp
             return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
         }
 
+        // The body lives only until it is decoded (the message copies what it keeps), so its buffer is pooled: an export
+        // of a few hundred spans is larger than 85 KB, and a fresh buffer that size goes to the large object heap, which
+        // only a full collection frees.
         ArraySegment<byte>? body;
         try
         {
-            body = await ReadBoundedAsync(request.Body, gzip, maxBytes, (int)Math.Min(request.ContentLength ?? 0, maxBytes), cancellationToken).ConfigureAwait(false);
+            body = await ReadBoundedAsync(request.Body, gzip, maxBytes, (int)Math.Min(request.ContentLength ?? 0, maxBytes), ArrayPool<byte>.Shared, cancellationToken).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {
@@ -70,6 +74,10 @@ public static class OtlpHttp
         catch (OtlpFormatException ex)
         {
             return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, ex.Message), encoding);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes.Array!);
         }
     }
 
@@ -108,27 +116,39 @@ public static class OtlpHttp
     /// <param name="gzip">Whether it is gzip-compressed.</param>
     /// <param name="maxBytes">The most (decompressed) bytes accepted.</param>
     /// <param name="expectedBytes">A size hint for the first buffer (e.g. Content-Length), 0 when unknown.</param>
+    /// <param name="pool">
+    /// Where to rent the buffers from; the caller then returns the result's array to it once done with the bytes. Null
+    /// for buffers of their own.
+    /// </param>
     /// <param name="cancellationToken">Stops the read.</param>
-    public static async Task<ArraySegment<byte>?> ReadBoundedAsync(Stream body, bool gzip, int maxBytes, int expectedBytes = 0, CancellationToken cancellationToken = default)
+    public static async Task<ArraySegment<byte>?> ReadBoundedAsync(
+        Stream body, bool gzip, int maxBytes, int expectedBytes = 0, ArrayPool<byte>? pool = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         var source = gzip ? new GZipStream(body, CompressionMode.Decompress, leaveOpen: true) : body;
+        var size = Math.Clamp(expectedBytes, 4096, Math.Max(maxBytes, 4096));
+        var buffer = pool?.Rent(size) ?? new byte[size];
+        var length = 0;
         try
         {
-            var buffer = new byte[Math.Clamp(expectedBytes, 4096, Math.Max(maxBytes, 4096))];
-            var length = 0;
             while (true)
             {
                 if (length == buffer.Length)
                 {
                     // Room for one byte past the limit, so an oversize body is noticed without reading all of it.
-                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBytes + 1L));
+                    var larger = (int)Math.Min((long)buffer.Length * 2, maxBytes + 1L);
+                    var grown = pool?.Rent(larger) ?? new byte[larger];
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    pool?.Return(buffer);
+                    buffer = grown;
                 }
 
                 var read = await source.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    return new ArraySegment<byte>(buffer, 0, length);
+                    var result = new ArraySegment<byte>(buffer, 0, length);
+                    buffer = null;
+                    return result;
                 }
 
                 length += read;
@@ -140,6 +160,11 @@ public static class OtlpHttp
         }
         finally
         {
+            if (buffer is not null)
+            {
+                pool?.Return(buffer);
+            }
+
             if (gzip)
             {
                 await source.DisposeAsync().ConfigureAwait(false);

@@ -50,7 +50,7 @@ internal static class OtlpGrpcEndpoints
         try
         {
             // The 5-byte frame header rides on top of the message limit.
-            body = await OtlpHttp.ReadBoundedAsync(context.Request.Body, gzip: false, maxBytes + 5, (int)Math.Min(context.Request.ContentLength ?? 0, maxBytes + 5L), context.RequestAborted).ConfigureAwait(false);
+            body = await OtlpHttp.ReadBoundedAsync(context.Request.Body, gzip: false, maxBytes + 5, (int)Math.Min(context.Request.ContentLength ?? 0, maxBytes + 5L), cancellationToken: context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {

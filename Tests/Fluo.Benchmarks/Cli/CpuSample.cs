@@ -28,6 +28,9 @@ internal sealed class CpuSample
 
     private Dictionary<int, (string Group, long Ticks)> Processes { get; }
 
+    /// <summary>This process's collections per generation and bytes allocated so far (it holds the AppHost's dashboard, which receives every span).</summary>
+    private (int Gen0, int Gen1, int Gen2, long Allocated) Gc { get; } = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
+
     /// <summary>Samples the machine and this process's tree now.</summary>
     public static CpuSample Take()
     {
@@ -92,6 +95,8 @@ internal sealed class CpuSample
         var perGroup = string.Join(", ", groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Group} {Ms(g.Ticks):F3}")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label}: CPU per trace {Ms(Busy - start.Busy):F3} ms (machine; {100.0 * (Busy - start.Busy) / Math.Max(1, total):F0}% busy, {100.0 * (Steal - start.Steal) / Math.Max(1, total):F1}% stolen, {(Switches - start.Switches) / (double)items:F1} context switches): {perGroup}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: bench process (load, dashboard) allocated {(Gc.Allocated - start.Gc.Allocated) / 1024.0 / items:F1} KB per trace; collections gen0 {Gc.Gen0 - start.Gc.Gen0}, gen1 {Gc.Gen1 - start.Gc.Gen1}, gen2 {Gc.Gen2 - start.Gc.Gen2}"));
     }
 
     private static (int Parent, long Ticks)? Stat(int pid)

@@ -28,14 +28,14 @@ public static class OtlpApi
     internal static async Task ExportAsync(HttpContext http, TraceIntake intake, IOptions<ApiOptions> options)
     {
         var aborted = http.RequestAborted;
-        var read = await OtlpHttp.ReadAsync(http.Request, ExportTraceServiceRequest.Parser, new OtlpHttpOptions { MaxRequestBytes = options.Value.MaxOtlpRequestBytes }, aborted);
+        var read = await OtlpHttp.ReadTracesAsync(http.Request, new OtlpHttpOptions { MaxRequestBytes = options.Value.MaxOtlpRequestBytes }, aborted);
         if (!read.Succeeded)
         {
             await OtlpHttp.WriteErrorAsync(http.Response, read.Error, read.Encoding, aborted);
             return;
         }
 
-        var batch = OtlpSpans.Flatten(read.Request);
+        var batch = read.Request;
         var traces = OtlpTraceMapper.ToTraces(batch.Spans);
         if (traces.Count > 0)
         {

@@ -1,3 +1,4 @@
+using Fluo.Otlp.Traces;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -36,6 +37,30 @@ public static class OtlpEndpointRouteBuilderExtensions
 
             var response = await accept(read.Request, aborted).ConfigureAwait(false);
             await OtlpHttp.WriteResponseAsync(context.Response, response, read.Encoding, aborted).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>
+    /// Maps <c>POST <paramref name="pattern"/></c> for trace exports read into their spans (<see cref="OtlpHttp.ReadTracesAsync"/>):
+    /// <paramref name="accept"/> gets the spans, and the response says how many were rejected (OTLP partial success).
+    /// </summary>
+    public static IEndpointConventionBuilder MapOtlpTraceExport(
+        this IEndpointRouteBuilder endpoints, string pattern, Func<OtlpSpanBatch, CancellationToken, ValueTask> accept, OtlpHttpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(accept);
+        return endpoints.MapPost(pattern, async context =>
+        {
+            var aborted = context.RequestAborted;
+            var read = await OtlpHttp.ReadTracesAsync(context.Request, options, aborted).ConfigureAwait(false);
+            if (!read.Succeeded)
+            {
+                await OtlpHttp.WriteErrorAsync(context.Response, read.Error, read.Encoding, aborted).ConfigureAwait(false);
+                return;
+            }
+
+            await accept(read.Request, aborted).ConfigureAwait(false);
+            await OtlpHttp.WriteResponseAsync(context.Response, read.Request.ToResponse(), read.Encoding, aborted).ConfigureAwait(false);
         });
     }
 }

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.IO.Compression;
 using Fluo.Otlp.Codec;
+using Fluo.Otlp.Traces;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
+using OpenTelemetry.Proto.Collector.Trace.V1;
 
 namespace Fluo.Otlp.Http;
 
@@ -18,16 +20,32 @@ public static class OtlpHttp
     /// content type or content encoding, 413 for a body over <see cref="OtlpHttpOptions.MaxRequestBytes"/>, 400 for
     /// a body that is not valid OTLP.
     /// </summary>
-    public static async Task<OtlpReadResult<TRequest>> ReadAsync<TRequest>(
+    public static Task<OtlpReadResult<TRequest>> ReadAsync<TRequest>(
         HttpRequest request, MessageParser<TRequest> parser, OtlpHttpOptions? options = null, CancellationToken cancellationToken = default)
         where TRequest : class, IMessage<TRequest>, new()
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(parser);
+        return ReadBodyAsync(request, (body, encoding) => OtlpCodec.Decode(body, encoding, parser), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="ReadAsync{TRequest}"/> for a trace export, read into its spans: a protobuf body by
+    /// <see cref="OtlpSpanReader"/>, straight from its bytes; a JSON one parsed and flattened (<see cref="OtlpSpans.Flatten"/>).
+    /// </summary>
+    public static Task<OtlpReadResult<OtlpSpanBatch>> ReadTracesAsync(HttpRequest request, OtlpHttpOptions? options = null, CancellationToken cancellationToken = default) =>
+        ReadBodyAsync(request, static (body, encoding) => encoding == OtlpEncoding.Json
+            ? OtlpSpans.Flatten(OtlpCodec.Decode(body, encoding, ExportTraceServiceRequest.Parser))
+            : OtlpSpanReader.Read(body), options, cancellationToken);
+
+    private static async Task<OtlpReadResult<TResult>> ReadBodyAsync<TResult>(
+        HttpRequest request, Decoder<TResult> decode, OtlpHttpOptions? options, CancellationToken cancellationToken)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var maxBytes = (options ?? new OtlpHttpOptions()).MaxRequestBytes;
         if (!OtlpContentTypes.TryParse(request.ContentType, out var encoding))
         {
-            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status415UnsupportedMediaType,
+            return OtlpReadResult<TResult>.Failure(new OtlpHttpError(StatusCodes.Status415UnsupportedMediaType,
                 $"Content-Type '{request.ContentType}' is not supported: send {OtlpContentTypes.Protobuf} or {OtlpContentTypes.Json}."), encoding);
         }
 
@@ -35,13 +53,13 @@ public static class OtlpHttp
         var gzip = contentEncoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
         if (!gzip && contentEncoding.Length > 0 && !contentEncoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
-            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status415UnsupportedMediaType,
+            return OtlpReadResult<TResult>.Failure(new OtlpHttpError(StatusCodes.Status415UnsupportedMediaType,
                 $"Content-Encoding '{contentEncoding}' is not supported: send gzip or no encoding."), encoding);
         }
 
         if (!gzip && request.ContentLength > maxBytes)
         {
-            return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
+            return OtlpReadResult<TResult>.Failure(TooLarge(maxBytes), encoding);
         }
 
         // The body lives only until it is decoded (the message copies what it keeps), so its buffer is pooled: an export
@@ -55,25 +73,25 @@ public static class OtlpHttp
         catch (BadHttpRequestException ex)
         {
             // Kestrel's own MaxRequestBodySize (413) or a broken chunked body (400).
-            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(ex.StatusCode, $"The body could not be read: {ex.Message}"), encoding);
+            return OtlpReadResult<TResult>.Failure(new OtlpHttpError(ex.StatusCode, $"The body could not be read: {ex.Message}"), encoding);
         }
         catch (InvalidDataException ex)
         {
-            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, $"The gzip body could not be decompressed: {ex.Message}"), encoding);
+            return OtlpReadResult<TResult>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, $"The gzip body could not be decompressed: {ex.Message}"), encoding);
         }
 
         if (body is not { } bytes)
         {
-            return OtlpReadResult<TRequest>.Failure(TooLarge(maxBytes), encoding);
+            return OtlpReadResult<TResult>.Failure(TooLarge(maxBytes), encoding);
         }
 
         try
         {
-            return OtlpReadResult<TRequest>.Success(OtlpCodec.Decode(bytes, encoding, parser), encoding);
+            return OtlpReadResult<TResult>.Success(decode(bytes, encoding), encoding);
         }
         catch (OtlpFormatException ex)
         {
-            return OtlpReadResult<TRequest>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, ex.Message), encoding);
+            return OtlpReadResult<TResult>.Failure(new OtlpHttpError(StatusCodes.Status400BadRequest, ex.Message), encoding);
         }
         finally
         {
@@ -103,6 +121,9 @@ public static class OtlpHttp
         response.ContentType = OtlpContentTypes.For(encoding);
         await response.Body.WriteAsync(OtlpCodec.Encode(message, encoding), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Decodes a whole body; throws <see cref="OtlpFormatException"/> when it is not valid.</summary>
+    private delegate T Decoder<out T>(ReadOnlySpan<byte> body, OtlpEncoding encoding);
 
     private static OtlpHttpError TooLarge(int maxBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, $"The body exceeds the receiver's limit of {maxBytes} bytes.");

@@ -3,7 +3,7 @@ using Fluo.Otlp.Codec;
 
 namespace Fluo.Otlp.Http;
 
-/// <summary>The outcome of <see cref="OtlpHttp.ReadAsync{TRequest}"/>: the decoded request, or the error to answer with.</summary>
+/// <summary>The outcome of <see cref="OtlpHttp.ReadAsync{TRequest}"/> or <see cref="OtlpHttp.ReadTracesAsync"/>: the decoded request, or the error to answer with.</summary>
 /// <typeparam name="TRequest">The OTLP export request type.</typeparam>
 public sealed class OtlpReadResult<TRequest>
     where TRequest : class

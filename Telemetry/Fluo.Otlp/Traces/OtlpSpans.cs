@@ -27,11 +27,11 @@ public static class OtlpSpans
                 var scope = scopeSpans.Scope?.Name ?? string.Empty;
                 foreach (var span in scopeSpans.Spans)
                 {
-                    var problem = Validate(span);
+                    var problem = Validate(span.TraceId.Span, span.SpanId.Span, span.ParentSpanId.Span);
                     if (problem is not null)
                     {
                         rejected++;
-                        error ??= $"Span '{span.Name}' of service '{service}' was rejected: {problem}.";
+                        error ??= Rejection(span.Name, service, problem);
                         continue;
                     }
 
@@ -56,20 +56,22 @@ public static class OtlpSpans
         return Convert.ToHexStringLower(bytes.Span);
     }
 
-    private static string? Validate(Span span)
+    /// <summary>Why a span with these ids is rejected, or null when they are valid.</summary>
+    internal static string? Validate(ReadOnlySpan<byte> traceId, ReadOnlySpan<byte> spanId, ReadOnlySpan<byte> parentSpanId)
     {
-        if (span.TraceId.Length != 16 || IsZero(span.TraceId))
+        if (traceId.Length != 16 || !traceId.ContainsAnyExcept((byte)0))
         {
-            return $"trace id must be 16 non-zero bytes, got {span.TraceId.Length} bytes";
+            return $"trace id must be 16 non-zero bytes, got {traceId.Length} bytes";
         }
 
-        if (span.SpanId.Length != 8 || IsZero(span.SpanId))
+        if (spanId.Length != 8 || !spanId.ContainsAnyExcept((byte)0))
         {
-            return $"span id must be 8 non-zero bytes, got {span.SpanId.Length} bytes";
+            return $"span id must be 8 non-zero bytes, got {spanId.Length} bytes";
         }
 
-        return span.ParentSpanId.IsEmpty || span.ParentSpanId.Length == 8 ? null : $"parent span id must be empty or 8 bytes, got {span.ParentSpanId.Length} bytes";
+        return parentSpanId.IsEmpty || parentSpanId.Length == 8 ? null : $"parent span id must be empty or 8 bytes, got {parentSpanId.Length} bytes";
     }
 
-    private static bool IsZero(ByteString bytes) => !bytes.Span.ContainsAnyExcept((byte)0);
+    /// <summary>The partial-success message for the first rejected span.</summary>
+    internal static string Rejection(string spanName, string service, string problem) => $"Span '{spanName}' of service '{service}' was rejected: {problem}.";
 }

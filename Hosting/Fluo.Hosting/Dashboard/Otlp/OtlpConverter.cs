@@ -4,7 +4,6 @@ using Fluo.Otlp.Values;
 using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
-using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Trace.V1;
@@ -16,11 +15,9 @@ internal static class OtlpConverter
 {
     private static readonly TextPool Pool = new(4096);
 
-    /// <summary>The request's spans as stored spans, and the response (partial success when spans had invalid ids).</summary>
-    public static (List<StoredSpan> Spans, ExportTraceServiceResponse Response) Convert(ExportTraceServiceRequest request)
-    {
-        var batch = OtlpSpans.Flatten(request);
-        var spans = batch.Spans.Select(span => new StoredSpan(
+    /// <summary>An export's spans as stored spans.</summary>
+    public static List<StoredSpan> Convert(OtlpSpanBatch batch) =>
+        batch.Spans.Select(span => new StoredSpan(
             span.TraceId, span.SpanId, span.ParentSpanId, Pool.Share(span.Name), KindName(span.Kind), Pool.Share(span.ServiceName),
             Pool.ShareOrNull(span.ServiceInstanceId), Pool.Share(span.ScopeName),
             span.Start, span.End,
@@ -28,8 +25,6 @@ internal static class OtlpConverter
             span.StatusMessage, Texts(span.Attributes),
             span.Events.Count == 0 ? [] : [.. span.Events.Select(e => new StoredSpanEvent(Pool.Share(e.Name), e.Time, Texts(e.Attributes)))],
             span.Links.Count == 0 ? [] : [.. span.Links.Select(l => new StoredSpanLink(l.TraceId, l.SpanId, Texts(l.Attributes)))])).ToList();
-        return (spans, batch.ToResponse());
-    }
 
     public static List<StoredLog> Convert(ExportLogsServiceRequest request)
     {

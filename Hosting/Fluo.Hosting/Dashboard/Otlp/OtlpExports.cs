@@ -1,4 +1,5 @@
 using Fluo.Hosting.Dashboard.Telemetry;
+using Fluo.Otlp.Traces;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
@@ -8,11 +9,13 @@ namespace Fluo.Hosting.Dashboard.Otlp;
 /// <summary>Stores one OTLP export request, whichever transport brought it (HTTP or gRPC), and gives its response.</summary>
 internal static class OtlpExports
 {
-    public static ExportTraceServiceResponse Export(this TelemetryStore store, ExportTraceServiceRequest request)
+    public static ExportTraceServiceResponse Export(this TelemetryStore store, ExportTraceServiceRequest request) => store.Export(OtlpSpans.Flatten(request));
+
+    /// <summary>Stores an export's spans, read or flattened; the response says how many were rejected.</summary>
+    public static ExportTraceServiceResponse Export(this TelemetryStore store, OtlpSpanBatch batch)
     {
-        var (spans, response) = OtlpConverter.Convert(request);
-        store.Add(spans, [], []);
-        return response;
+        store.Add(OtlpConverter.Convert(batch), [], []);
+        return batch.ToResponse();
     }
 
     public static ExportLogsServiceResponse Export(this TelemetryStore store, ExportLogsServiceRequest request)

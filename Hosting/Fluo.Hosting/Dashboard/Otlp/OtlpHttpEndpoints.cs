@@ -3,7 +3,6 @@ using Fluo.Otlp.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
-using OpenTelemetry.Proto.Collector.Trace.V1;
 
 namespace Fluo.Hosting.Dashboard.Otlp;
 
@@ -19,7 +18,11 @@ public static class OtlpHttpEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(store);
         var options = new OtlpHttpOptions { MaxRequestBytes = store.Limits.MaxRequestBytes };
-        endpoints.MapOtlpExport("/v1/traces", ExportTraceServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
+        endpoints.MapOtlpTraceExport("/v1/traces", (batch, _) =>
+        {
+            store.Export(batch);
+            return ValueTask.CompletedTask;
+        }, options);
         endpoints.MapOtlpExport("/v1/logs", ExportLogsServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
         endpoints.MapOtlpExport("/v1/metrics", ExportMetricsServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
         return endpoints;

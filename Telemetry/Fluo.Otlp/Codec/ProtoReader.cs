@@ -98,9 +98,11 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> data)
     }
 
     /// <summary>A string field's value.</summary>
-    public string ReadString()
+    public string ReadString() => Text(ReadBytes());
+
+    /// <summary>The bytes of a string field (see <see cref="Next"/>) as text.</summary>
+    public static string Text(ReadOnlySpan<byte> bytes)
     {
-        var bytes = ReadBytes();
         try
         {
             return bytes.IsEmpty ? string.Empty : Utf8.GetString(bytes);
@@ -109,6 +111,28 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> data)
         {
             throw new OtlpFormatException($"{Prefix}a string is not valid UTF-8 ({ex.Message})", ex);
         }
+    }
+
+    /// <summary>
+    /// Moves past the next length-delimited field number <paramref name="field"/> (a string, bytes or message), skipping
+    /// every other field on the way; false at the end.
+    /// </summary>
+    public bool Next(int field, out ReadOnlySpan<byte> value)
+    {
+        while (!End)
+        {
+            var (number, wireType) = ReadTag();
+            if (number == field && wireType == Length)
+            {
+                value = ReadBytes();
+                return true;
+            }
+
+            Skip(number, wireType);
+        }
+
+        value = default;
+        return false;
     }
 
     /// <summary>Skips the value of a field just read with <see cref="ReadTag"/>, as a field this reader does not use.</summary>

@@ -25,17 +25,9 @@ public static class OtlpSpanReader
     {
         var batch = new Batch();
         var request = new ProtoReader(body);
-        while (!request.End)
+        while (request.Next(1, out var resourceSpans))
         {
-            var (field, wireType) = request.ReadTag();
-            if (field == 1 && wireType == ProtoReader.Length)
-            {
-                ReadResourceSpans(request.ReadBytes(), batch);
-            }
-            else
-            {
-                request.Skip(field, wireType);
-            }
+            ReadResourceSpans(resourceSpans, batch);
         }
 
         return new OtlpSpanBatch(batch.Spans, batch.Rejected, batch.Error);
@@ -43,101 +35,54 @@ public static class OtlpSpanReader
 
     private static void ReadResourceSpans(ReadOnlySpan<byte> bytes, Batch batch)
     {
-        // The resource first, wherever it is, then the spans.
+        // The resource (field 1) first, wherever it is, then the spans of each scope (field 2).
         string? service = null;
         string? instance = null;
         var reader = new ProtoReader(bytes);
-        while (!reader.End)
+        while (reader.Next(1, out var resource))
         {
-            var (field, wireType) = reader.ReadTag();
-            if (field == 1 && wireType == ProtoReader.Length)
+            var attributes = new ProtoReader(resource);
+            while (attributes.Next(1, out var keyValue))
             {
-                var resource = new ProtoReader(reader.ReadBytes());
-                while (!resource.End)
+                var (key, value) = ReadKeyValue(keyValue);
+                if (key == "service.name")
                 {
-                    var (resourceField, resourceWireType) = resource.ReadTag();
-                    if (resourceField == 1 && resourceWireType == ProtoReader.Length)
-                    {
-                        var (key, value) = ReadKeyValue(resource.ReadBytes());
-                        if (key == "service.name")
-                        {
-                            service = value.ToString();
-                        }
-                        else if (key == "service.instance.id")
-                        {
-                            instance = value.ToString();
-                        }
-                    }
-                    else
-                    {
-                        resource.Skip(resourceField, resourceWireType);
-                    }
+                    service = value.ToString();
                 }
-            }
-            else
-            {
-                reader.Skip(field, wireType);
+                else if (key == "service.instance.id")
+                {
+                    instance = value.ToString();
+                }
             }
         }
 
         var source = new Source(string.IsNullOrEmpty(service) ? OtlpAttributes.UnknownService : service, instance, string.Empty);
         reader = new ProtoReader(bytes);
-        while (!reader.End)
+        while (reader.Next(2, out var scopeSpans))
         {
-            var (field, wireType) = reader.ReadTag();
-            if (field == 2 && wireType == ProtoReader.Length)
-            {
-                ReadScopeSpans(reader.ReadBytes(), source, batch);
-            }
-            else
-            {
-                reader.Skip(field, wireType);
-            }
+            ReadScopeSpans(scopeSpans, source, batch);
         }
     }
 
     private static void ReadScopeSpans(ReadOnlySpan<byte> bytes, Source source, Batch batch)
     {
+        // The scope (field 1) first, wherever it is, then its spans (field 2).
         var scope = string.Empty;
         var reader = new ProtoReader(bytes);
-        while (!reader.End)
+        while (reader.Next(1, out var scopeBytes))
         {
-            var (field, wireType) = reader.ReadTag();
-            if (field == 1 && wireType == ProtoReader.Length)
+            var scopeReader = new ProtoReader(scopeBytes);
+            while (scopeReader.Next(1, out var name))
             {
-                var scopeReader = new ProtoReader(reader.ReadBytes());
-                while (!scopeReader.End)
-                {
-                    var (scopeField, scopeWireType) = scopeReader.ReadTag();
-                    if (scopeField == 1 && scopeWireType == ProtoReader.Length)
-                    {
-                        scope = scopeReader.ReadString();
-                    }
-                    else
-                    {
-                        scopeReader.Skip(scopeField, scopeWireType);
-                    }
-                }
-            }
-            else
-            {
-                reader.Skip(field, wireType);
+                scope = ProtoReader.Text(name);
             }
         }
 
         source = source with { Scope = scope };
         reader = new ProtoReader(bytes);
-        while (!reader.End)
+        while (reader.Next(2, out var span))
         {
-            var (field, wireType) = reader.ReadTag();
-            if (field == 2 && wireType == ProtoReader.Length)
-            {
-                ReadSpan(reader.ReadBytes(), source, batch);
-            }
-            else
-            {
-                reader.Skip(field, wireType);
-            }
+            ReadSpan(span, source, batch);
         }
     }
 
@@ -249,11 +194,9 @@ public static class OtlpSpanReader
     {
         var count = 0;
         var reader = new ProtoReader(bytes);
-        while (!reader.End)
+        while (reader.Next(field, out _))
         {
-            var (number, wireType) = reader.ReadTag();
-            count += number == field && wireType == ProtoReader.Length ? 1 : 0;
-            reader.Skip(number, wireType);
+            count++;
         }
 
         return count == 0 ? null : new Dictionary<string, OtlpValue>(count, StringComparer.Ordinal);

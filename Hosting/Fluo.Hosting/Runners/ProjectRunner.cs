@@ -172,7 +172,8 @@ internal sealed class ProjectRunner(ProjectResource project, RunContext context)
             {
                 await process.StopAsync(Posix.SigTerm, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
                 await process.DisposeAsync().ConfigureAwait(false);
-                UpdateReplica(replica, r => r with { State = ResourceState.Stopped });
+                // Stopped and without a process in one update: whoever sees the one sees the other.
+                UpdateReplica(replica, r => r with { State = ResourceState.Stopped, ProcessId = null });
                 return;
             }
 

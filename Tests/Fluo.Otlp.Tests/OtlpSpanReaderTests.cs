@@ -41,7 +41,7 @@ public sealed class OtlpSpanReaderTests
     [Fact]
     public void A_resource_or_scope_sent_after_its_spans_still_applies_to_them()
     {
-        var resource = new ResourceSpans { Resource = new Resource { Attributes = { Kv("service.name", "late"), Kv("service.instance.id", "late-1") } } };
+        var resource = new ResourceSpans { Resource = new Resource { Attributes = { Requests.Kv("service.name", "late"), Requests.Kv("service.instance.id", "late-1") } } };
         var scope = new ScopeSpans { Scope = new InstrumentationScope { Name = "late.scope" } };
         var spans = new ScopeSpans { Spans = { Requests.Sample().ResourceSpans[0].ScopeSpans[0].Spans } };
 
@@ -61,12 +61,12 @@ public sealed class OtlpSpanReaderTests
         var second = new Span
         {
             Name = "renamed", Status = new Status { Message = "second message" },
-            Attributes = { Kv("http.request.method", "GET"), new KeyValue { Key = "tags", Value = new AnyValue { ArrayValue = new ArrayValue { Values = { new AnyValue { BoolValue = true } } } } } },
+            Attributes = { Requests.Kv("http.request.method", "GET"), new KeyValue { Key = "tags", Value = new AnyValue { ArrayValue = new ArrayValue { Values = { new AnyValue { BoolValue = true } } } } } },
         };
         var span = Concat(first.ToByteArray(), second.ToByteArray());
 
         // An attribute whose value comes twice: a string, then an int, in one KeyValue.
-        var keyValue = Concat(Kv("twice", "text").ToByteArray(), new KeyValue { Value = new AnyValue { IntValue = 7 } }.ToByteArray());
+        var keyValue = Concat(Requests.Kv("twice", "text").ToByteArray(), new KeyValue { Value = new AnyValue { IntValue = 7 } }.ToByteArray());
         span = Concat(span, Field(9, keyValue));
         var body = Field(1, Field(2, Field(2, span)));
 
@@ -196,8 +196,6 @@ public sealed class OtlpSpanReaderTests
 
         return [.. bytes];
     }
-
-    private static KeyValue Kv(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
 
     private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];
 

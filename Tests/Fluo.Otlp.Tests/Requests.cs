@@ -90,4 +90,6 @@ internal static class Requests
     public static ByteString Id(string hex) => ByteString.CopyFrom(Convert.FromHexString(hex));
 
     public static KeyValue Kv(string key, AnyValue value) => new() { Key = key, Value = value };
+
+    public static KeyValue Kv(string key, string value) => Kv(key, new AnyValue { StringValue = value });
 }

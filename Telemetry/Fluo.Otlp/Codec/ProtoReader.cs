@@ -109,7 +109,7 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> data)
         }
         catch (DecoderFallbackException ex)
         {
-            throw new OtlpFormatException($"{Prefix}a string is not valid UTF-8 ({ex.Message})", ex);
+            throw Invalid($"a string is not valid UTF-8 ({ex.Message})", ex);
         }
     }
 
@@ -138,10 +138,12 @@ internal ref struct ProtoReader(ReadOnlySpan<byte> data)
     /// <summary>Skips the value of a field just read with <see cref="ReadTag"/>, as a field this reader does not use.</summary>
     public void Skip(int field, int wireType) => Skip(field, wireType, 0);
 
-    /// <summary>The error for input that is not what a reader expects.</summary>
-    public static OtlpFormatException Invalid(string problem) => new($"{Prefix}{problem}.");
-
-    private const string Prefix = "The body is not a valid OTLP protobuf ExportTraceServiceRequest: ";
+    /// <summary>The error for a trace export body that is not valid protobuf.</summary>
+    public static OtlpFormatException Invalid(string problem, Exception? inner = null)
+    {
+        var message = $"The body is not a valid OTLP protobuf ExportTraceServiceRequest: {problem.TrimEnd('.')}.";
+        return inner is null ? new OtlpFormatException(message) : new OtlpFormatException(message, inner);
+    }
 
     private static OtlpFormatException Truncated() => Invalid("it ends in the middle of a field");
 

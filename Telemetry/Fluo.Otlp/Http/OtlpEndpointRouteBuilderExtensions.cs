@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using OpenTelemetry.Proto.Collector.Trace.V1;
 
 namespace Fluo.Otlp.Http;
 
@@ -22,45 +23,45 @@ public static class OtlpEndpointRouteBuilderExtensions
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : IMessage
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(parser);
         ArgumentNullException.ThrowIfNull(accept);
-        return endpoints.MapPost(pattern, async context =>
-        {
-            var aborted = context.RequestAborted;
-            var read = await OtlpHttp.ReadAsync(context.Request, parser, options, aborted).ConfigureAwait(false);
-            if (!read.Succeeded)
-            {
-                await OtlpHttp.WriteErrorAsync(context.Response, read.Error, read.Encoding, aborted).ConfigureAwait(false);
-                return;
-            }
-
-            var response = await accept(read.Request, aborted).ConfigureAwait(false);
-            await OtlpHttp.WriteResponseAsync(context.Response, response, read.Encoding, aborted).ConfigureAwait(false);
-        });
+        return endpoints.MapExport(pattern, (request, cancellationToken) => OtlpHttp.ReadAsync(request, parser, options, cancellationToken), accept);
     }
 
     /// <summary>
     /// Maps <c>POST <paramref name="pattern"/></c> for trace exports read into their spans (<see cref="OtlpHttp.ReadTracesAsync"/>):
-    /// <paramref name="accept"/> gets the spans, and the response says how many were rejected (OTLP partial success).
+    /// <paramref name="accept"/> gets the spans and gives the response (<see cref="OtlpSpanBatch.ToResponse"/> says how many
+    /// were rejected, as OTLP partial success).
     /// </summary>
     public static IEndpointConventionBuilder MapOtlpTraceExport(
-        this IEndpointRouteBuilder endpoints, string pattern, Func<OtlpSpanBatch, CancellationToken, ValueTask> accept, OtlpHttpOptions? options = null)
+        this IEndpointRouteBuilder endpoints, string pattern, Func<OtlpSpanBatch, CancellationToken, ValueTask<ExportTraceServiceResponse>> accept, OtlpHttpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
+        return endpoints.MapExport(pattern, (request, cancellationToken) => OtlpHttp.ReadTracesAsync(request, options, cancellationToken), accept);
+    }
+
+    /// <summary>The endpoint both maps share: read (errors answered in the request's encoding), accept, answer.</summary>
+    private static IEndpointConventionBuilder MapExport<TRequest, TResponse>(
+        this IEndpointRouteBuilder endpoints,
+        string pattern,
+        Func<HttpRequest, CancellationToken, Task<OtlpReadResult<TRequest>>> read,
+        Func<TRequest, CancellationToken, ValueTask<TResponse>> accept)
+        where TRequest : class
+        where TResponse : IMessage
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        ArgumentNullException.ThrowIfNull(accept);
         return endpoints.MapPost(pattern, async context =>
         {
             var aborted = context.RequestAborted;
-            var read = await OtlpHttp.ReadTracesAsync(context.Request, options, aborted).ConfigureAwait(false);
-            if (!read.Succeeded)
+            var result = await read(context.Request, aborted).ConfigureAwait(false);
+            if (!result.Succeeded)
             {
-                await OtlpHttp.WriteErrorAsync(context.Response, read.Error, read.Encoding, aborted).ConfigureAwait(false);
+                await OtlpHttp.WriteErrorAsync(context.Response, result.Error, result.Encoding, aborted).ConfigureAwait(false);
                 return;
             }
 
-            await accept(read.Request, aborted).ConfigureAwait(false);
-            await OtlpHttp.WriteResponseAsync(context.Response, read.Request.ToResponse(), read.Encoding, aborted).ConfigureAwait(false);
+            var response = await accept(result.Request, aborted).ConfigureAwait(false);
+            await OtlpHttp.WriteResponseAsync(context.Response, response, result.Encoding, aborted).ConfigureAwait(false);
         });
     }
 }

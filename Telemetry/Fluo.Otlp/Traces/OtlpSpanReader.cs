@@ -110,7 +110,7 @@ public static class OtlpSpanReader
                 case (6, ProtoReader.Varint): kind = (Span.Types.SpanKind)(int)reader.ReadVarint(); break;
                 case (7, ProtoReader.Fixed64): start = reader.ReadFixed64(); break;
                 case (8, ProtoReader.Fixed64): end = reader.ReadFixed64(); break;
-                case (9, ProtoReader.Length): Add(ref attributes, reader.ReadBytes()); break;
+                case (9, ProtoReader.Length): Add(attributes, reader.ReadBytes()); break;
                 case (11, ProtoReader.Length): (events ??= []).Add(ReadEvent(reader.ReadBytes())); break;
                 case (13, ProtoReader.Length): (links ??= []).Add(ReadLink(reader.ReadBytes())); break;
                 case (15, ProtoReader.Length):
@@ -142,7 +142,7 @@ public static class OtlpSpanReader
         batch.Spans.Add(new OtlpSpan(
             Convert.ToHexStringLower(traceId), Convert.ToHexStringLower(spanId), parentSpanId.IsEmpty ? null : Convert.ToHexStringLower(parentSpanId),
             name, kind, source.Service, source.Instance, source.Scope, start, end, statusCode, statusMessage.Length == 0 ? null : statusMessage,
-            attributes ?? Empty(), events ?? [], links ?? []));
+            attributes, events ?? [], links ?? []));
     }
 
     private static OtlpSpanEvent ReadEvent(ReadOnlySpan<byte> bytes)
@@ -158,12 +158,12 @@ public static class OtlpSpanReader
             {
                 case (1, ProtoReader.Fixed64): time = reader.ReadFixed64(); break;
                 case (2, ProtoReader.Length): name = reader.ReadString(); break;
-                case (3, ProtoReader.Length): Add(ref attributes, reader.ReadBytes()); break;
+                case (3, ProtoReader.Length): Add(attributes, reader.ReadBytes()); break;
                 default: reader.Skip(field, wireType); break;
             }
         }
 
-        return new OtlpSpanEvent(name, time, attributes ?? Empty());
+        return new OtlpSpanEvent(name, time, attributes);
     }
 
     private static OtlpSpanLink ReadLink(ReadOnlySpan<byte> bytes)
@@ -178,19 +178,19 @@ public static class OtlpSpanReader
             {
                 case (1, ProtoReader.Length): traceId = reader.ReadBytes(); break;
                 case (2, ProtoReader.Length): spanId = reader.ReadBytes(); break;
-                case (4, ProtoReader.Length): Add(ref attributes, reader.ReadBytes()); break;
+                case (4, ProtoReader.Length): Add(attributes, reader.ReadBytes()); break;
                 default: reader.Skip(field, wireType); break;
             }
         }
 
-        return new OtlpSpanLink(Convert.ToHexStringLower(traceId), Convert.ToHexStringLower(spanId), attributes ?? Empty());
+        return new OtlpSpanLink(Convert.ToHexStringLower(traceId), Convert.ToHexStringLower(spanId), attributes);
     }
 
     /// <summary>
     /// A dictionary with room for every attribute (field <paramref name="field"/>) of the message <paramref name="bytes"/>,
-    /// counted first: growing one as they come would copy it several times for a span's usual handful. Null when there are none.
+    /// counted first: growing one as they come would copy it several times for a span's usual handful.
     /// </summary>
-    private static Dictionary<string, OtlpValue>? Sized(ReadOnlySpan<byte> bytes, int field)
+    private static Dictionary<string, OtlpValue> Sized(ReadOnlySpan<byte> bytes, int field)
     {
         var count = 0;
         var reader = new ProtoReader(bytes);
@@ -199,14 +199,14 @@ public static class OtlpSpanReader
             count++;
         }
 
-        return count == 0 ? null : new Dictionary<string, OtlpValue>(count, StringComparer.Ordinal);
+        return new Dictionary<string, OtlpValue>(count, StringComparer.Ordinal);
     }
 
     /// <summary>Adds one <c>KeyValue</c> to <paramref name="attributes"/>; a repeated key keeps its last value (as <see cref="OtlpAttributes.ToDictionary"/>).</summary>
-    private static void Add(ref Dictionary<string, OtlpValue>? attributes, ReadOnlySpan<byte> keyValue)
+    private static void Add(Dictionary<string, OtlpValue> attributes, ReadOnlySpan<byte> keyValue)
     {
         var (key, value) = ReadKeyValue(keyValue);
-        (attributes ??= new Dictionary<string, OtlpValue>(StringComparer.Ordinal))[key] = value;
+        attributes[key] = value;
     }
 
     /// <summary>A <c>KeyValue</c>: scalar values read in place, anything else through the parser (<see cref="OtlpValue.From"/>).</summary>
@@ -227,12 +227,8 @@ public static class OtlpSpanReader
             }
         }
 
-        if (values == 0)
-        {
-            return (key, OtlpValue.From(null));
-        }
-
-        return values == 1 && TryReadScalar(value, out var scalar) ? (key, scalar) : (key, OtlpValue.From(ParseKeyValue(bytes).Value));
+        // No value reads as an empty AnyValue (the empty string).
+        return values <= 1 && TryReadScalar(value, out var scalar) ? (key, scalar) : (key, OtlpValue.From(ParseKeyValue(bytes).Value));
     }
 
     /// <summary>An <c>AnyValue</c> holding a string, bool, int, double or bytes (the last of them when several are sent); false for an array or map.</summary>
@@ -266,11 +262,9 @@ public static class OtlpSpanReader
         }
         catch (InvalidProtocolBufferException ex)
         {
-            throw new OtlpFormatException($"The body is not a valid OTLP protobuf ExportTraceServiceRequest: {ex.Message}", ex);
+            throw ProtoReader.Invalid(ex.Message, ex);
         }
     }
-
-    private static Dictionary<string, OtlpValue> Empty() => new(0, StringComparer.Ordinal);
 
     /// <summary>Where the spans being read come from: the resource's service and instance, and the scope.</summary>
     private readonly record struct Source(string Service, string? Instance, string Scope);

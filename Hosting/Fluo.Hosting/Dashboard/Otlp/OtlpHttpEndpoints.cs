@@ -18,11 +18,7 @@ public static class OtlpHttpEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(store);
         var options = new OtlpHttpOptions { MaxRequestBytes = store.Limits.MaxRequestBytes };
-        endpoints.MapOtlpTraceExport("/v1/traces", (batch, _) =>
-        {
-            store.Export(batch);
-            return ValueTask.CompletedTask;
-        }, options);
+        endpoints.MapOtlpTraceExport("/v1/traces", (batch, _) => ValueTask.FromResult(store.Export(batch)), options);
         endpoints.MapOtlpExport("/v1/logs", ExportLogsServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
         endpoints.MapOtlpExport("/v1/metrics", ExportMetricsServiceRequest.Parser, (request, _) => ValueTask.FromResult(store.Export(request)), options);
         return endpoints;

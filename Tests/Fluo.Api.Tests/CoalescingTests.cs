@@ -2,10 +2,13 @@ using System.Net;
 
 namespace Fluo.Api.Tests;
 
-/// <summary>An Api whose intake lets a small batch wait a whole second for more requests.</summary>
+/// <summary>
+/// An Api whose intake lets a small batch wait three seconds for more requests: ten times the spread of the requests the
+/// tests send together, so a machine busy with the other test projects cannot stretch them past it.
+/// </summary>
 public sealed class LingeringIntakeApiFixture() : ApiFixture(new Dictionary<string, string?>
 {
-    ["Fluo:Api:IntakeLinger"] = "00:00:01",
+    ["Fluo:Api:IntakeLinger"] = "00:00:03",
 });
 
 /// <summary>An Api that marks published rows at most once an hour (so only a batch's worth or a stop marks them), and never sweeps.</summary>

@@ -63,10 +63,12 @@ public sealed partial class WebBrowser : IAsyncDisposable
             await page.Locator("form button[type=submit]").ClickAsync();
             try
             {
-                await page.WaitForURLAsync(Root());
+                // Polled, not WaitForURLAsync: that call checks the URL and then subscribes to `load`, and can miss the event
+                // in between (microsoft/playwright-dotnet#3364); one CI run timed out on the Overview that way.
+                await Assertions.Expect(page).ToHaveURLAsync(Root(), new() { Timeout = 30_000 });
                 break;
             }
-            catch (TimeoutException ex)
+            catch (PlaywrightException ex)
             {
                 // Still on the sign-in page after 30 s, as one CI run and one local run saw with two systems under test at once: a
                 // replica may still be creating its tables ("try again shortly"). Sign in again, as a person would; say

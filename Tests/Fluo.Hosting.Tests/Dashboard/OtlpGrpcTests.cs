@@ -137,7 +137,7 @@ public sealed class OtlpGrpcTests : IAsyncLifetime
 
         var garbage = await CallAsync(Frame([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]));
         Assert.Equal((HttpStatusCode.OK, "3"), (garbage.Http, garbage.Grpc));
-        Assert.Contains("not a valid ExportTraceServiceRequest", Uri.UnescapeDataString(garbage.Message!), StringComparison.Ordinal);
+        Assert.Contains("not a valid OTLP protobuf ExportTraceServiceRequest", Uri.UnescapeDataString(garbage.Message!), StringComparison.Ordinal);
         Assert.Equal("3", (await CallAsync([0, 0, 0, 0, 9, 1, 2])).Grpc); // the prefix promises more than was sent
         Assert.Equal("3", (await CallAsync([0, 0])).Grpc);
         Assert.Equal("12", (await CallAsync(Frame([1, 2, 3], compressed: 1), encoding: "snappy")).Grpc);

@@ -9,8 +9,6 @@ namespace Fluo.Hosting.Dashboard.Otlp;
 /// <summary>Stores one OTLP export request, whichever transport brought it (HTTP or gRPC), and gives its response.</summary>
 internal static class OtlpExports
 {
-    public static ExportTraceServiceResponse Export(this TelemetryStore store, ExportTraceServiceRequest request) => store.Export(OtlpSpans.Flatten(request));
-
     /// <summary>Stores an export's spans, read or flattened; the response says how many were rejected.</summary>
     public static ExportTraceServiceResponse Export(this TelemetryStore store, OtlpSpanBatch batch)
     {

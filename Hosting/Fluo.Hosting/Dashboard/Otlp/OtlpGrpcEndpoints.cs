@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Fluo.Hosting.Dashboard.Telemetry;
+using Fluo.Otlp.Codec;
 using Fluo.Otlp.Http;
+using Fluo.Otlp.Traces;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,17 +29,32 @@ internal static class OtlpGrpcEndpoints
     public static IEndpointRouteBuilder MapOtlpGrpc(this IEndpointRouteBuilder endpoints, TelemetryStore store)
     {
         var max = store.Limits.MaxRequestBytes;
+
+        // Trace exports are read straight from their bytes, as over HTTP; logs and metrics are parsed.
         endpoints.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-            context => ExportAsync<ExportTraceServiceRequest>(context, ExportTraceServiceRequest.Parser, max, store.Export));
+            context => ExportAsync(context, max, message => store.Export(OtlpSpanReader.Read(message))));
         endpoints.MapPost("/opentelemetry.proto.collector.logs.v1.LogsService/Export",
-            context => ExportAsync<ExportLogsServiceRequest>(context, ExportLogsServiceRequest.Parser, max, store.Export));
+            context => ExportAsync(context, max, message => store.Export(Parse(ExportLogsServiceRequest.Parser, message))));
         endpoints.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
-            context => ExportAsync<ExportMetricsServiceRequest>(context, ExportMetricsServiceRequest.Parser, max, store.Export));
+            context => ExportAsync(context, max, message => store.Export(Parse(ExportMetricsServiceRequest.Parser, message))));
         return endpoints;
     }
 
-    private static async Task ExportAsync<TRequest>(HttpContext context, MessageParser<TRequest> parser, int maxBytes, Func<TRequest, IMessage> export)
+    private static TRequest Parse<TRequest>(MessageParser<TRequest> parser, ReadOnlySpan<byte> message)
         where TRequest : IMessage<TRequest>
+    {
+        try
+        {
+            return parser.ParseFrom(message);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new OtlpFormatException($"not a valid {typeof(TRequest).Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Answers one unary call: <paramref name="export"/> decodes and stores the message, or throws <see cref="OtlpFormatException"/>.</summary>
+    private static async Task ExportAsync(HttpContext context, int maxBytes, Func<ArraySegment<byte>, IMessage> export)
     {
         if (context.Request.ContentType?.StartsWith(GrpcContentType, StringComparison.OrdinalIgnoreCase) != true)
         {
@@ -71,21 +88,21 @@ internal static class OtlpGrpcEndpoints
             return;
         }
 
-        TRequest request;
+        IMessage response;
         try
         {
-            request = parser.ParseFrom(message);
+            response = export(message);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (OtlpFormatException e)
         {
-            Trailers(context, InvalidArgument, $"not a valid {typeof(TRequest).Name}: {e.Message}");
+            Trailers(context, InvalidArgument, e.Message);
             return;
         }
 
-        var response = export(request).ToByteArray();
-        var frame = new byte[5 + response.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)response.Length);
-        response.CopyTo(frame, 5);
+        var bytes = response.ToByteArray();
+        var frame = new byte[5 + bytes.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)bytes.Length);
+        bytes.CopyTo(frame, 5);
         await context.Response.Body.WriteAsync(frame, context.RequestAborted).ConfigureAwait(false);
         Trailers(context, Ok, null);
     }

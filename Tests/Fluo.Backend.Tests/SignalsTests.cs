@@ -368,6 +368,29 @@ public class SignalsTests(BackendFixture fixture)
         Assert.Equal(await TableCountsAsync("SELECT status, severity, count(*) FROM signals GROUP BY status, severity"), await TableCountsAsync("SELECT status, severity, n FROM signal_counts WHERE n <> 0"));
     }
 
+    [Fact]
+    public async Task List_totals_filtered_by_status_and_severity_alone_equal_counting_the_table()
+    {
+        var signals = (await RecordAsync(Guid.NewGuid(), Seed.NewTraceId(),
+            Violation(Guid.NewGuid(), severity: Severity.Warning), Violation(Guid.NewGuid(), severity: Severity.Warning), Violation(Guid.NewGuid(), severity: Severity.Critical))).Signals;
+        await SetStatusAsync(signals[0].Id, SignalStatus.Resolved);
+
+        // These totals come from the kept counts; each must be what counting the table says.
+        async Task<long> CountAsync(string where)
+        {
+            await using var command = fixture.Db.CreateCommand("SELECT count(*) FROM signals WHERE " + where);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        Assert.Equal(await CountAsync("TRUE"), (await ListAsync(new SignalFilter(), limit: 1)).Total);
+        Assert.Equal(await CountAsync("status = 'resolved'"), (await ListAsync(new SignalFilter(Status: SignalStatus.Resolved), limit: 1)).Total);
+        Assert.Equal(await CountAsync("severity = 'warning'"), (await ListAsync(new SignalFilter(Severity: Severity.Warning), limit: 1)).Total);
+        var openWarnings = await ListAsync(new SignalFilter(Status: SignalStatus.Open, Severity: Severity.Warning), limit: 1);
+        Assert.Equal(await CountAsync("status = 'open' AND severity = 'warning'"), openWarnings.Total);
+        Assert.True(openWarnings.Total >= 1);
+        Assert.Equal(0, (await ListAsync(new SignalFilter(Status: SignalStatus.Resolved, Severity: Severity.Critical, RuleId: signals[2].RuleId))).Total);
+    }
+
     /// <summary>(status, severity, count) rows of <paramref name="sql"/>, in order.</summary>
     private async Task<List<(string, string, long)>> TableCountsAsync(string sql)
     {

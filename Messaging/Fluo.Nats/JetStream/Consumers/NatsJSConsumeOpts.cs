@@ -37,6 +37,24 @@ public sealed record NatsJSConsumeOpts
     /// <summary>The idle heartbeat the pulls ask for: <see cref="IdleHeartbeat"/> or its default.</summary>
     public TimeSpan EffectiveIdleHeartbeat => Heartbeat;
 
+    /// <summary><paramref name="opts"/>, or the defaults when null; throws when the server would refuse the pulls they ask for.</summary>
+    internal static NatsJSConsumeOpts Validated(NatsJSConsumeOpts? opts)
+    {
+        opts ??= new NatsJSConsumeOpts();
+        ArgumentOutOfRangeException.ThrowIfLessThan(opts.MaxMsgs, 1, nameof(opts));
+        if (opts.Expires < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("Expires must be at least 1 s.", nameof(opts));
+        }
+
+        if (opts.Heartbeat * 2 > opts.Expires)
+        {
+            throw new ArgumentException("IdleHeartbeat must be at most half of Expires (the server refuses it otherwise).", nameof(opts));
+        }
+
+        return opts;
+    }
+
     internal TimeSpan Heartbeat =>
         IdleHeartbeat ?? TimeSpan.FromTicks(Math.Clamp(Expires.Ticks / 2, TimeSpan.FromMilliseconds(500).Ticks, TimeSpan.FromSeconds(30).Ticks));
 }

@@ -132,17 +132,7 @@ internal sealed class NatsJSOrderedConsumer : INatsJSOrderedConsumer
 
     public IAsyncEnumerable<NatsJSMsg<T>> ConsumeAsync<T>(NatsJSConsumeOpts? opts = null, INatsDeserialize<T>? serializer = null, CancellationToken cancellationToken = default)
     {
-        opts ??= new NatsJSConsumeOpts();
-        ArgumentOutOfRangeException.ThrowIfLessThan(opts.MaxMsgs, 1, nameof(opts));
-        if (opts.Expires < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException("Expires must be at least 1 s.", nameof(opts));
-        }
-
-        if (opts.Heartbeat * 2 > opts.Expires)
-        {
-            throw new ArgumentException("IdleHeartbeat must be at most half of Expires (the server refuses it otherwise).", nameof(opts));
-        }
+        opts = NatsJSConsumeOpts.Validated(opts);
 
         return new NatsJSOrderedConsume<T>(this, opts, serializer).RunAsync(cancellationToken);
     }

@@ -54,6 +54,37 @@ public class OrderedConsumerTests(NatsServerFixture fixture) : IClassFixture<Nat
     }
 
     [Fact]
+    public async Task Consume_options_the_server_would_refuse_are_refused_by_the_durable_and_the_ordered_consumer()
+    {
+        var (connection, js) = await JS.ConnectAsync(Url);
+        await using var _ = connection;
+        var name = JS.Name("OPTS");
+        await js.StreamAsync(name);
+        var durable = await js.CreateOrUpdateConsumerAsync(name, new ConsumerConfig("c"));
+        var ordered = await js.CreateOrderedConsumerAsync(name);
+
+        NatsJSConsumeOpts[] refused =
+        [
+            new() { MaxMsgs = 0 },
+            new() { Expires = TimeSpan.FromMilliseconds(999) },
+            new() { Expires = TimeSpan.FromSeconds(2), IdleHeartbeat = TimeSpan.FromMilliseconds(1001) },
+        ];
+        foreach (var opts in refused)
+        {
+            Assert.Equal("opts", Assert.ThrowsAny<ArgumentException>(() => durable.ConsumeAsync<int>(opts)).ParamName);
+            Assert.Equal("opts", Assert.ThrowsAny<ArgumentException>(() => ordered.ConsumeAsync<int>(opts)).ParamName);
+        }
+
+        // The edge the server accepts: a heartbeat of exactly half the expiry.
+        await js.PublishAsync($"{name}.a", 7);
+        using var cts = new CancellationTokenSource();
+        var edge = new NatsJSConsumeOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(2), IdleHeartbeat = TimeSpan.FromSeconds(1) };
+        await using var messages = ordered.ConsumeAsync<int>(edge, cancellationToken: cts.Token).GetAsyncEnumerator();
+        Assert.Equal(7, (await messages.TakeAsync(1, ack: false))[0].Data);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
     public async Task Filter_subject_and_start_sequence_select_what_is_replayed()
     {
         var (connection, js) = await JS.ConnectAsync(Url);

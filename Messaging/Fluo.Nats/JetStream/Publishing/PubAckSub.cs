@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using Fluo.Nats.Internal;
 using Fluo.Nats.Protocol;
 
@@ -6,31 +5,10 @@ namespace Fluo.Nats.JetStream;
 
 /// <summary>
 /// The publisher's one wildcard reply subscription (<c>_INBOX.&lt;nuid&gt;.*</c>): the last token routes each ack
-/// to its in-flight slot. Runs on the reader loop; acks are parsed in place, without a channel hop.
+/// to its in-flight slot. Acks are parsed in place, without a channel hop.
 /// </summary>
-internal sealed class PubAckSub : NatsSubBase
+internal sealed class PubAckSub(NatsJSPublisher publisher, int sid, string prefix) : NumberedReplySub(sid, prefix)
 {
-    private readonly NatsJSPublisher _publisher;
-    private readonly int _prefixLength;
-
-    public PubAckSub(NatsJSPublisher publisher, int sid, string prefix)
-        : base(sid, prefix + "*", null, null)
-    {
-        _publisher = publisher;
-        _prefixLength = prefix.Length;
-    }
-
-    public override void Receive(in ServerFrame frame, ReadOnlyMemory<byte> window, int size)
-    {
-        if (frame.Subject.Length > _prefixLength &&
-            Utf8Parser.TryParse(frame.Subject[_prefixLength..], out long token, out var used) &&
-            used == frame.Subject.Length - _prefixLength)
-        {
-            _publisher.OnReply(token, frame.Headers, frame.Payload, window.Slice(frame.PayloadOffset, frame.Payload.Length));
-        }
-    }
-
-    public override void Complete(Exception? error = null)
-    {
-    }
+    protected override void Receive(long number, in ServerFrame frame, ReadOnlyMemory<byte> window, int size) =>
+        publisher.OnReply(number, frame.Headers, frame.Payload, window.Slice(frame.PayloadOffset, frame.Payload.Length));
 }

@@ -14,9 +14,25 @@ public class ClusterTests
         await using var subscriber = await TestConnections.ConnectAsync(cluster.Servers[2].Url);
         await using var sub = await subscriber.SubscribeCoreAsync<int>("failover.items");
         await TestConnections.WaitForAsync(() => publisher.ServerInfo?.ConnectUrls?.Count >= 2, "connect_urls of the cluster");
-        await Task.Delay(500); // interest propagates over the routes
-        await publisher.PublishAsync("failover.items", 1);
-        Assert.Equal(1, (await sub.NextAsync()).Data);
+        // The subscription's interest reaches the first node over a route some time later, and until then a publish
+        // there is dropped: publish until one arrives rather than guess how long that takes under load.
+        using (var interest = new CancellationTokenSource(TestConnections.Wait))
+        {
+            while (true)
+            {
+                await publisher.PublishAsync("failover.items", 1);
+                using var probe = CancellationTokenSource.CreateLinkedTokenSource(interest.Token);
+                probe.CancelAfter(TimeSpan.FromMilliseconds(200));
+                try
+                {
+                    Assert.Equal(1, (await sub.Msgs.ReadAsync(probe.Token)).Data);
+                    break;
+                }
+                catch (OperationCanceledException) when (!interest.IsCancellationRequested)
+                {
+                }
+            }
+        }
 
         var reconnected = new TaskCompletionSource();
         publisher.Reconnected += (_, _) => reconnected.TrySetResult();
@@ -25,7 +41,14 @@ public class ClusterTests
         Assert.NotEqual($"nats://127.0.0.1:{cluster.Servers[0].Port}", publisher.ConnectedUrl);
         await publisher.FlushAsync();
         await publisher.PublishAsync("failover.items", 2);
-        Assert.Equal(2, (await sub.NextAsync()).Data);
+        NatsMsg<int> after;
+        do
+        {
+            after = await sub.NextAsync(); // a probe that was slower than its 200 ms may come first
+        }
+        while (after.Data == 1);
+
+        Assert.Equal(2, after.Data);
     }
 
     [Fact]

@@ -34,23 +34,10 @@ internal static class OtlpGrpcEndpoints
         endpoints.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export",
             context => ExportAsync(context, max, message => store.Export(OtlpSpanReader.Read(message))));
         endpoints.MapPost("/opentelemetry.proto.collector.logs.v1.LogsService/Export",
-            context => ExportAsync(context, max, message => store.Export(Parse(ExportLogsServiceRequest.Parser, message))));
+            context => ExportAsync(context, max, message => store.Export(OtlpCodec.Decode(message, OtlpEncoding.Protobuf, ExportLogsServiceRequest.Parser))));
         endpoints.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
-            context => ExportAsync(context, max, message => store.Export(Parse(ExportMetricsServiceRequest.Parser, message))));
+            context => ExportAsync(context, max, message => store.Export(OtlpCodec.Decode(message, OtlpEncoding.Protobuf, ExportMetricsServiceRequest.Parser))));
         return endpoints;
-    }
-
-    private static TRequest Parse<TRequest>(MessageParser<TRequest> parser, ReadOnlySpan<byte> message)
-        where TRequest : IMessage<TRequest>
-    {
-        try
-        {
-            return parser.ParseFrom(message);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new OtlpFormatException($"not a valid {typeof(TRequest).Name}: {e.Message}", e);
-        }
     }
 
     /// <summary>Answers one unary call: <paramref name="export"/> decodes and stores the message, or throws <see cref="OtlpFormatException"/>.</summary>
